@@ -1,0 +1,142 @@
+"""Rate limits as Flashduty states them ("1,000 requests/minute; 50 requests/second").
+
+A limit here is a set of windows, and :class:`RateLimiter` admits at most ``window.limit`` events
+in *any* interval of ``window.seconds``. That is a sliding log rather than a classic token
+bucket on purpose: a token bucket of capacity N refilling N per window admits up to 2N inside
+one window (a full burst, then the refill), which a server counting per window would reject.
+
+The client blocks on :meth:`RateLimiter.acquire` (threads are served in arrival order); the
+emulator calls :meth:`RateLimiter.try_acquire` and answers 429 with the returned wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "PREVIEW_LIMIT",
+    "RateLimit",
+    "RateLimiter",
+    "Window",
+    "shared_limiter",
+]
+
+_UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0,
+          "h": 3600.0, "hour": 3600.0}
+_WINDOW = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*([a-z]+)\s*$")
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most ``limit`` events in any interval of ``seconds``."""
+
+    limit: int
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or self.seconds <= 0:
+            raise ValueError(f"a rate window needs limit >= 1 and seconds > 0, got {self}")
+
+    def __str__(self) -> str:
+        for unit, length in (("s", 1.0), ("min", 60.0), ("h", 3600.0)):
+            if self.seconds == length:
+                return f"{self.limit}/{unit}"
+        return f"{self.limit}/{self.seconds:g}s"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A set of windows that must all hold, e.g. ``RateLimit.parse("50/s,1000/min")``."""
+
+    windows: tuple[Window, ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> RateLimit:
+        """Parse ``"50/s,1000/min"``; units are s, min, h (and spelled-out forms), as in ``10/2s``."""
+        windows = []
+        for part in spec.split(","):
+            match = _WINDOW.match(part.lower())
+            if not match or match.group(3) not in _UNITS:
+                raise ValueError(f"invalid rate limit {part.strip()!r}: expected COUNT/UNIT such as "
+                                 f"'50/s' or '1000/min' (units: s, min, h)")
+            count, multiple, unit = match.groups()
+            windows.append(Window(int(count), float(multiple or 1) * _UNITS[unit]))
+        return cls(tuple(windows))
+
+    def __str__(self) -> str:
+        return ",".join(map(str, self.windows))
+
+
+DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
+"""Every operation in scope except preview, per account (API.md §5)."""
+
+PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
+"""``POST /schedule/preview``, per account (API.md §5)."""
+
+
+class RateLimiter:
+    """A thread-safe sliding-log limiter over one or more windows."""
+
+    def __init__(self, limit: RateLimit | Iterable[Window], *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.limit = limit if isinstance(limit, RateLimit) else RateLimit(tuple(limit))
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        # Admission times (possibly in the near future for reserved slots), non-decreasing.
+        self._log: deque[float] = deque(maxlen=max(w.limit for w in self.limit.windows))
+
+    def _earliest(self, now: float) -> float:
+        """The earliest time at or after ``now`` at which one more event keeps every window."""
+        earliest = now
+        for window in self.limit.windows:
+            if len(self._log) >= window.limit:
+                earliest = max(earliest, self._log[-window.limit] + window.seconds)
+        return earliest
+
+    def try_acquire(self) -> float:
+        """Admit one event now and return 0.0, or admit nothing and return the seconds to wait."""
+        with self._lock:
+            now = self._clock()
+            slot = self._earliest(now)
+            if slot <= now:
+                self._log.append(now)
+                return 0.0
+            return slot - now
+
+    def acquire(self) -> float:
+        """Reserve the next free slot, sleep until it, and return the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            slot = self._earliest(now)
+            self._log.append(slot)
+        wait = slot - now
+        if wait > 0:
+            self._sleep(wait)
+        return max(wait, 0.0)
+
+
+_SHARED: dict[tuple[str, RateLimit], RateLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(account: str, limit: RateLimit) -> RateLimiter:
+    """The process-wide limiter for ``account`` (any stable identity string) and ``limit``.
+
+    Clients of the same account share it, so several resources or threads cannot together
+    exceed what Flashduty allows that account. ``account`` is hashed before it is kept.
+    """
+    key = (hashlib.sha256(account.encode()).hexdigest(), limit)
+    with _SHARED_LOCK:
+        limiter = _SHARED.get(key)
+        if limiter is None:
+            limiter = _SHARED[key] = RateLimiter(limit)
+        return limiter
