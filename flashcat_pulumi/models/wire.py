@@ -17,6 +17,8 @@ __all__ = [
     "CalculatedLayer",
     "CalculatedShift",
     "DayMask",
+    "DutyError",
+    "Envelope",
     "Member",
     "MemberInfo",
     "OncallShift",
@@ -57,6 +59,35 @@ class WireModel(BaseModel):
     def to_wire(self, *, exclude: set[str] | None = None) -> dict[str, Any]:
         """The JSON body for a request: set fields only, ``None`` left out, aliases applied."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=exclude)
+
+
+# --- envelope ----------------------------------------------------------------------------------
+
+_SUCCESS_CODES = {"", "0", "ok"}
+
+
+class DutyError(WireModel):
+    """The ``error`` object of an envelope."""
+
+    code: str = ""
+    message: str = ""
+    reason: str = ""
+
+    @property
+    def is_success(self) -> bool:
+        """Apifox-era success bodies carry ``{"code": "0"}`` or ``""``; ``"OK"`` is reserved for success."""
+        return self.code.strip().lower() in _SUCCESS_CODES
+
+
+class Envelope(WireModel):
+    """Every response body: ``{request_id, data}`` on success, ``{request_id, error}`` on failure.
+
+    ``data`` stays ``None`` when absent or null; an info call answering ``data: null`` means not found.
+    """
+
+    request_id: str | None = None
+    data: Any = None
+    error: DutyError | None = None
 
 
 # --- schedules ---------------------------------------------------------------------------------

@@ -1,0 +1,470 @@
+"""``FlashdutyClient``: the one place that talks HTTP to the Flashduty Open API.
+
+It handles what the API documents and what real traffic does (API.md §1–§8): the ``app_key``
+query parameter (never shown: not in errors, reprs, logs or URLs a user sees), the envelope and
+its error codes (an error inside a 200 is an error; ``"0"``/``""``/``"OK"`` codes are success),
+retries with exponential backoff and jitter on 429 (honouring ``Retry-After``), 5xx, timeouts and
+connection errors, the per-account rate limits, paging, and duplicate-free creates: creating a
+schedule or a team is not idempotent, so after a failure the server may have committed, the client
+looks the object up by its unique name before retrying.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from flashcat_pulumi._version import __version__
+from flashcat_pulumi.errors import (
+    AlreadyExists,
+    APIError,
+    ConfigurationError,
+    FlashdutyError,
+    Forbidden,
+    InvalidParameter,
+    NotFound,
+    RateLimited,
+    Reference,
+    ReferenceExist,
+    ServerError,
+    TransportError,
+    Unauthorized,
+    redact,
+)
+from flashcat_pulumi.models.wire import (
+    Envelope,
+    Member,
+    MemberInfo,
+    Person,
+    ReferenceItem,
+    Schedule,
+    ScheduleUpsert,
+    Team,
+    TeamUpsert,
+    TeamUpsertResult,
+)
+from flashcat_pulumi.ratelimit import DEFAULT_LIMIT, PREVIEW_LIMIT, RateLimit, RateLimiter, shared_limiter
+
+__all__ = ["DEFAULT_BASE_URL", "FlashdutyClient"]
+
+DEFAULT_BASE_URL = "https://api.flashcat.cloud"
+PAGE_SIZE = 100
+MAX_OFFSET = 10_000  # the API refuses p * limit above this (API.md §7)
+BATCH_SIZE = 100  # /team/infos takes at most 100 ids
+DEFAULT_WINDOW = 7 * 86400  # what Flashduty's own clients use to read a schedule
+
+log = logging.getLogger(__name__)
+
+_USER_AGENT = f"flashcat-pulumi/{__version__} httpx/{httpx.__version__}"
+
+# Failures where the request never reached the server: retrying cannot duplicate anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+M = TypeVar("M", bound=BaseModel)
+Recover = Callable[[], Any]
+
+
+class _AppKeyTransport(httpx.BaseTransport):
+    """Adds ``app_key`` on the way out, so the URL httpx keeps (and logs) never holds the key."""
+
+    def __init__(self, inner: httpx.BaseTransport, app_key: str) -> None:
+        self._inner = inner
+        self._app_key = app_key
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        signed = httpx.Request(request.method, request.url.copy_add_param("app_key", self._app_key),
+                               headers=request.headers, stream=request.stream,
+                               extensions=request.extensions)
+        return self._inner.handle_request(signed)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def __repr__(self) -> str:
+        return f"<_AppKeyTransport app_key=*** inner={self._inner!r}>"
+
+
+class FlashdutyClient:
+    """A thread-safe client for the Flashduty Open API endpoints flashcat-pulumi uses.
+
+    ``transport`` takes any httpx transport (``httpx.MockTransport`` in tests). ``rate_limit`` and
+    ``preview_rate_limit`` (a :class:`RateLimit`, a string such as ``"50/s,1000/min"``, or ``None``
+    for no limit) are shared by every client of the same base URL and app key in the process.
+    Retries: up to ``max_retries`` more attempts, waiting ``backoff * 2**n`` seconds (with jitter,
+    at most ``max_backoff``) or what ``Retry-After`` says.
+    """
+
+    def __init__(self, *, app_key: str, base_url: str = DEFAULT_BASE_URL, timeout: float = 30.0,
+                 max_retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
+                 rate_limit: RateLimit | str | None = DEFAULT_LIMIT,
+                 preview_rate_limit: RateLimit | str | None = PREVIEW_LIMIT,
+                 transport: httpx.BaseTransport | None = None, accept_language: str = "en",
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if not app_key or not app_key.strip():
+            raise ConfigurationError("the Flashduty app key is empty: set stack config flashduty:appKey "
+                                     "or env FLASHDUTY_APP_KEY")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        self.base_url = base_url.rstrip("/")
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._app_key = app_key
+        self._sleep = sleep
+        account = f"{self.base_url}|{app_key}"
+        self._limiter = self._make_limiter(account, rate_limit)
+        self._preview_limiter = self._make_limiter(account, preview_rate_limit)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=_AppKeyTransport(transport or httpx.HTTPTransport(), app_key),
+            headers={"Accept": "application/json", "User-Agent": _USER_AGENT,
+                     "Accept-Language": accept_language},
+        )
+
+    @staticmethod
+    def _make_limiter(account: str, limit: RateLimit | str | None) -> RateLimiter | None:
+        if limit is None:
+            return None
+        return shared_limiter(account, RateLimit.parse(limit) if isinstance(limit, str) else limit)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> FlashdutyClient:
+        """Build a client from ``FLASHDUTY_APP_KEY`` and ``FLASHDUTY_BASE_URL`` (optional)."""
+        env = os.environ if environ is None else environ
+        app_key = env.get("FLASHDUTY_APP_KEY", "").strip()
+        if not app_key:
+            raise ConfigurationError("FLASHDUTY_APP_KEY is not set: export the app key from Flashduty "
+                                     "(Account settings > APP Key)")
+        return cls(app_key=app_key, base_url=env.get("FLASHDUTY_BASE_URL", "").strip() or DEFAULT_BASE_URL,
+                   **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<FlashdutyClient base_url={self.base_url!r} app_key=***>"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> FlashdutyClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- the primitive ---------------------------------------------------------------------------
+
+    def request(self, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        """POST ``body`` to ``path`` and return the envelope's ``data``, retrying what is safe to retry."""
+        return self._call(path, body).data
+
+    def _call(self, path: str, body: Mapping[str, Any] | None, *,
+              recover: Recover | None = None) -> Envelope:
+        """The retry loop. ``recover`` finds the ``data`` of a possibly committed non-idempotent call."""
+        payload = dict(body or {})
+        attempts = self.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            self._throttle(path)
+            started = time.monotonic()
+            try:
+                response = self._http.post(path, json=payload)
+            except httpx.TransportError as exc:
+                reason = redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
+                                self._app_key)
+                log.debug("POST %s failed: %s (%.1f ms, attempt %d)", path, reason,
+                          (time.monotonic() - started) * 1000, attempt)
+                if attempt == attempts:
+                    raise TransportError(path, reason, attempts=attempt) from None
+                if recover is not None and not isinstance(exc, _NOT_SENT):
+                    found = recover()
+                    if found is not None:
+                        return Envelope(data=found)
+                self._wait(path, reason, attempt, None)
+                continue
+            try:
+                envelope = self._parse(path, response)
+            except (RateLimited, ServerError) as error:
+                if attempt == attempts:
+                    raise
+                if recover is not None and isinstance(error, ServerError):
+                    found = recover()
+                    if found is not None:
+                        return Envelope(data=found)
+                retry_after = error.retry_after if isinstance(error, RateLimited) else None
+                self._wait(path, f"{error.code} (HTTP {error.status_code}, request_id: {error.request_id})",
+                           attempt, retry_after)
+                continue
+            log.debug("POST %s %d request_id=%s %.1f ms", path, response.status_code,
+                      envelope.request_id, (time.monotonic() - started) * 1000)
+            return envelope
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _throttle(self, path: str) -> None:
+        for limiter in (self._limiter, self._preview_limiter if path == "/schedule/preview" else None):
+            if limiter is not None:
+                limiter.acquire()
+
+    def _wait(self, path: str, reason: str, attempt: int, retry_after: float | None) -> None:
+        if retry_after is not None:
+            delay = retry_after + random.uniform(0, 0.1 * max(retry_after, 1.0))
+        else:
+            ceiling = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+            delay = random.uniform(ceiling / 2, ceiling)
+        log.warning("POST %s failed: %s; retrying in %.2fs (attempt %d of %d)", path, reason, delay,
+                    attempt + 1, self.max_retries + 1)
+        self._sleep(delay)
+
+    def _parse(self, path: str, response: httpx.Response) -> Envelope:
+        """Return a success envelope, or raise the error the envelope or status describes."""
+        header_id = response.headers.get("Flashcat-Request-Id")
+        try:
+            envelope = Envelope.model_validate_json(response.content)
+        except ValidationError:
+            envelope = None
+        ok_status = 200 <= response.status_code < 300
+        if envelope is not None and ok_status and (envelope.error is None or envelope.error.is_success):
+            return envelope.model_copy(update={"request_id": envelope.request_id or header_id})
+        request_id = (envelope.request_id if envelope else None) or header_id
+        if envelope is not None and envelope.error is not None and not envelope.error.is_success:
+            code, message = envelope.error.code, envelope.error.message
+        elif envelope is None and ok_status:
+            code, message = "InvalidResponse", "the response body is not a Flashduty JSON envelope"
+        else:
+            code = f"HTTP{response.status_code}"
+            message = response.reason_phrase or response.text[:200]
+        message = redact(message, self._app_key)
+        fields = {"path": path, "code": code, "message": message, "status_code": response.status_code,
+                  "request_id": request_id}
+        raise _error_for(code, response, envelope, fields)
+
+    # --- schedules --------------------------------------------------------------------------------
+
+    def create_schedule(self, schedule: ScheduleUpsert | Mapping[str, Any]) -> int:
+        """Create a schedule and return its id.
+
+        Raises :class:`AlreadyExists` when the name is taken (names are unique per account). The
+        name check also makes retries safe: after a failure the server may have committed, the
+        schedule found by that name is ours.
+        """
+        body = _body(schedule, ScheduleUpsert)
+        name = body.get("schedule_name") or body.get("name")
+        recover = None
+        if name:
+            existing = self.find_schedule(name)
+            if existing is not None:
+                raise AlreadyExists("schedule", name, existing.schedule_id)
+
+            def recover() -> dict[str, int] | None:
+                found = self.find_schedule(name)
+                return None if found is None else {"schedule_id": found.schedule_id}
+
+        data = self._call("/schedule/create", body, recover=recover).data
+        return int(_require(data, "/schedule/create")["schedule_id"])
+
+    def update_schedule(self, schedule: ScheduleUpsert | Mapping[str, Any]) -> None:
+        """Replace a schedule's name, description, team, layers and notify (send the whole object)."""
+        body = _body(schedule, ScheduleUpsert)
+        if not body.get("schedule_id"):
+            raise ValueError("update_schedule needs schedule_id")
+        self._call("/schedule/update", body)
+
+    def delete_schedules(self, schedule_ids: Iterable[int]) -> None:
+        """Delete schedules; ids that no longer exist count as deleted."""
+        ids = [int(i) for i in schedule_ids]
+        if not ids:
+            return
+        with contextlib.suppress(NotFound):
+            self._call("/schedule/delete", {"schedule_ids": ids})
+
+    def get_schedule(self, schedule_id: int, *, start: int | None = None, end: int | None = None) -> Schedule:
+        """One schedule with its layers and the shifts of ``[start, end)`` (default: the next 7 days)."""
+        start = int(time.time()) if start is None else start
+        end = start + DEFAULT_WINDOW if end is None else end
+        path = "/schedule/info"
+        return self._info(path, {"schedule_id": int(schedule_id), "start": start, "end": end}, Schedule)
+
+    def get_schedules(self, schedule_ids: Iterable[int]) -> list[Schedule]:
+        """Schedules by id, without layers or shifts; unknown ids are left out."""
+        return self._batch("/schedule/infos", "schedule_ids", schedule_ids, Schedule)
+
+    def list_schedules(self, *, query: str | None = None, team_ids: Sequence[int] | None = None,
+                       is_my_team: bool | None = None, is_my_manage: bool | None = None,
+                       start: int | None = None, end: int | None = None) -> list[Schedule]:
+        """Every schedule matching the filters (all pages). With ``start`` and ``end``, shifts too."""
+        filters = {"query": query, "team_ids": list(team_ids) if team_ids is not None else None,
+                   "is_my_team": is_my_team, "is_my_manage": is_my_manage, "start": start, "end": end}
+        return list(self._pages("/schedule/list", filters, Schedule))
+
+    def find_schedule(self, schedule_name: str) -> Schedule | None:
+        """The schedule named exactly ``schedule_name``, or ``None``."""
+        for schedule in self._pages("/schedule/list", {"query": schedule_name}, Schedule):
+            if schedule.schedule_name == schedule_name:
+                return schedule
+        return None
+
+    def preview_schedule(self, schedule: ScheduleUpsert | Mapping[str, Any], *, start: int,
+                         end: int) -> Schedule:
+        """Compute the shifts of an unsaved configuration (tightly rate limited: 10/s, 60/min)."""
+        body = {**_body(schedule, ScheduleUpsert), "start": start, "end": end}
+        data = self._call("/schedule/preview", body).data
+        return Schedule.model_validate(_require(data, "/schedule/preview"))
+
+    # --- teams ------------------------------------------------------------------------------------
+
+    def upsert_team(self, team: TeamUpsert | Mapping[str, Any]) -> TeamUpsertResult:
+        """Create (no ``team_id``) or update a team. ``person_ids`` replaces the whole membership.
+
+        Creating raises :class:`AlreadyExists` when the name is taken (unless
+        ``reset_if_name_exist``); as for schedules, the name makes retries duplicate-free.
+        """
+        body = _body(team, TeamUpsert)
+        recover = None
+        if not body.get("team_id") and not body.get("reset_if_name_exist"):
+            name = body.get("team_name", "")
+            existing = self.find_team(name)
+            if existing is not None:
+                raise AlreadyExists("team", name, existing.team_id)
+
+            def recover() -> dict[str, Any] | None:
+                found = self.find_team(name)
+                return None if found is None else {"team_id": found.team_id, "team_name": found.team_name}
+
+        data = self._call("/team/upsert", body, recover=recover).data
+        return TeamUpsertResult.model_validate(_require(data, "/team/upsert"))
+
+    def get_team(self, *, team_id: int | None = None, team_name: str | None = None,
+                 ref_id: str | None = None) -> Team:
+        """One team, by id, name or external ``ref_id``."""
+        return self._info("/team/info", _team_key(team_id, team_name, ref_id), Team)
+
+    def find_team(self, team_name: str) -> Team | None:
+        """The team named exactly ``team_name``, or ``None``."""
+        try:
+            return self.get_team(team_name=team_name)
+        except NotFound:
+            return None
+
+    def get_teams(self, team_ids: Iterable[int]) -> list[Team]:
+        """Teams by id (only id, name and person_ids are filled); unknown ids are left out."""
+        return self._batch("/team/infos", "team_ids", team_ids, Team)
+
+    def list_teams(self, *, query: str | None = None, person_id: int | None = None,
+                   orderby: str | None = None, asc: bool | None = None) -> list[Team]:
+        """Every team matching the filters (all pages)."""
+        filters = {"query": query, "person_id": person_id, "orderby": orderby, "asc": asc}
+        return list(self._pages("/team/list", filters, Team))
+
+    def delete_team(self, *, team_id: int | None = None, team_name: str | None = None,
+                    ref_id: str | None = None) -> None:
+        """Delete one team; a team that no longer exists counts as deleted."""
+        with contextlib.suppress(NotFound):
+            self._call("/team/delete", _team_key(team_id, team_name, ref_id))
+
+    # --- members and persons ----------------------------------------------------------------------
+
+    def list_members(self, *, query: str | None = None, role_id: int | None = None,
+                     orderby: str | None = None, asc: bool | None = None) -> list[Member]:
+        """Every member matching the filters (all pages). ``query`` matches name, email or phone."""
+        filters = {"query": query, "role_id": role_id, "orderby": orderby, "asc": asc}
+        return list(self._pages("/member/list", filters, Member))
+
+    def get_member_info(self) -> MemberInfo:
+        """The member who owns the app key, and their account (including its time zone)."""
+        return MemberInfo.model_validate(_require(self._call("/member/info", {}).data, "/member/info"))
+
+    def get_persons(self, person_ids: Iterable[int]) -> list[Person]:
+        """People (members or the account owner) by person id; unknown ids are left out."""
+        return self._batch("/person/infos", "person_ids", person_ids, Person)
+
+    # --- shared shapes of calls -------------------------------------------------------------------
+
+    def _info(self, path: str, body: dict[str, Any], model: type[M]) -> M:
+        envelope = self._call(path, body)
+        if envelope.data is None:
+            # Flashduty's own SDK treats a 200 with data: null from an info call as "not found".
+            raise NotFound(path=path, code="ResourceNotFound", message="the API returned data: null",
+                           status_code=200, request_id=envelope.request_id)
+        return model.model_validate(envelope.data)
+
+    def _batch(self, path: str, key: str, ids: Iterable[int], model: type[M]) -> list[M]:
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        items: list[M] = []
+        for offset in range(0, len(wanted), BATCH_SIZE):
+            data = self._call(path, {key: wanted[offset:offset + BATCH_SIZE]}).data or {}
+            items.extend(model.model_validate(item) for item in data.get("items") or [])
+        return items
+
+    def _pages(self, path: str, filters: Mapping[str, Any], model: type[M]) -> Iterator[M]:
+        """Every item of a paged list. ``total`` is capped at 1,000, so a short page is the only end."""
+        body = {key: value for key, value in filters.items() if value is not None}
+        page = 1
+        while True:
+            data = self._call(path, {**body, "p": page, "limit": PAGE_SIZE}).data or {}
+            items = data.get("items") or []
+            yield from (model.model_validate(item) for item in items)
+            if len(items) < PAGE_SIZE or data.get("has_next_page") is False:
+                return
+            if (page + 1) * PAGE_SIZE > MAX_OFFSET:
+                log.warning("POST %s: stopped after %d items, the API pages no further", path,
+                            page * PAGE_SIZE)
+                return
+            page += 1
+
+
+def _body(value: BaseModel | Mapping[str, Any], model: type[ScheduleUpsert | TeamUpsert]) -> dict[str, Any]:
+    """A request body from a wire model or a dict shaped like the API (validated through the model)."""
+    parsed = value if isinstance(value, model) else model.model_validate(value)
+    return parsed.to_wire()
+
+
+def _require(data: Any, path: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise FlashdutyError(f"Flashduty {path} returned no data object; got {type(data).__name__}")
+    return data
+
+
+def _team_key(team_id: int | None, team_name: str | None, ref_id: str | None) -> dict[str, Any]:
+    key = {name: value for name, value in
+           (("team_id", team_id), ("team_name", team_name), ("ref_id", ref_id)) if value}
+    if not key:
+        raise ValueError("give one of team_id, team_name or ref_id")
+    return key
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None
+
+
+def _error_for(code: str, response: httpx.Response, envelope: Envelope | None,
+               fields: dict[str, Any]) -> APIError:
+    """Map an error code and HTTP status to the exception class (API.md §4: the code wins)."""
+    status = response.status_code
+    if code == "ResourceNotFound":
+        return NotFound(**fields)
+    if code == "ReferenceExist":
+        data = envelope.data if envelope is not None and isinstance(envelope.data, dict) else {}
+        refs = [ReferenceItem.model_validate(ref) for ref in data.get("refs") or []]
+        return ReferenceExist(refs=[Reference(kind=r.kind, name=r.name, href=r.href) for r in refs], **fields)
+    if code == "InvalidParameter":
+        return InvalidParameter(**fields)
+    if code == "Unauthorized" or status == 401:
+        return Unauthorized(**fields)
+    if code == "AccessDenied" or status == 403:
+        return Forbidden(**fields)
+    if code == "RequestTooFrequently" or status == 429:
+        return RateLimited(retry_after=_retry_after(response), **fields)
+    if code in ("InternalError", "ServiceUnavailable") or status >= 500:
+        return ServerError(**fields)
+    return APIError(**fields)
