@@ -5,8 +5,10 @@ in *any* interval of ``window.seconds``. That is a sliding log rather than a cla
 bucket on purpose: a token bucket of capacity N refilling N per window admits up to 2N inside
 one window (a full burst, then the refill), which a server counting per window would reject.
 
-The client blocks on :meth:`RateLimiter.acquire` (threads are served in arrival order); the
-emulator calls :meth:`RateLimiter.try_acquire` and answers 429 with the returned wait.
+The client blocks on :meth:`RateLimiter.acquire` (threads are served in arrival order) with a
+small ``margin`` added to every window, so that requests which reach the server a little later
+or earlier than they left still fit the server's count; the emulator calls
+:meth:`RateLimiter.try_acquire` without margin and answers 429 with the returned wait.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "CLIENT_MARGIN",
     "DEFAULT_LIMIT",
     "PREVIEW_LIMIT",
     "RateLimit",
@@ -80,14 +83,19 @@ DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
 """``POST /schedule/preview``, per account (API.md §5)."""
 
+CLIENT_MARGIN = 0.1
+"""Seconds added to every window on the client side: network and scheduling jitter between leaving
+the client and arriving at the server (new connections arrive ~10 ms late, threads wait for the GIL)."""
+
 
 class RateLimiter:
-    """A thread-safe sliding-log limiter over one or more windows."""
+    """A thread-safe sliding-log limiter over one or more windows, each lengthened by ``margin`` seconds."""
 
-    def __init__(self, limit: RateLimit | Iterable[Window], *,
+    def __init__(self, limit: RateLimit | Iterable[Window], *, margin: float = 0.0,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.limit = limit if isinstance(limit, RateLimit) else RateLimit(tuple(limit))
+        self.margin = margin
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -99,7 +107,7 @@ class RateLimiter:
         earliest = now
         for window in self.limit.windows:
             if len(self._log) >= window.limit:
-                earliest = max(earliest, self._log[-window.limit] + window.seconds)
+                earliest = max(earliest, self._log[-window.limit] + window.seconds + self.margin)
         return earliest
 
     def try_acquire(self) -> float:
@@ -129,7 +137,7 @@ _SHARED_LOCK = threading.Lock()
 
 
 def shared_limiter(account: str, limit: RateLimit) -> RateLimiter:
-    """The process-wide limiter for ``account`` (any stable identity string) and ``limit``.
+    """The process-wide client limiter (with :data:`CLIENT_MARGIN`) for ``account`` and ``limit``.
 
     Clients of the same account share it, so several resources or threads cannot together
     exceed what Flashduty allows that account. ``account`` is hashed before it is kept.
@@ -138,5 +146,5 @@ def shared_limiter(account: str, limit: RateLimit) -> RateLimiter:
     with _SHARED_LOCK:
         limiter = _SHARED.get(key)
         if limiter is None:
-            limiter = _SHARED[key] = RateLimiter(limit)
+            limiter = _SHARED[key] = RateLimiter(limit, margin=CLIENT_MARGIN)
         return limiter

@@ -1,0 +1,24 @@
+"""A local, stateful Flashduty Open API for demos and tests: no account, no internet.
+
+It answers the 16 schedule, team, member and person endpoints (plus ``GET /oncall/roles``) with
+Flashduty's envelope, error codes, validation, permissions and rate limits, keeps its state in
+memory (or in a state file that survives restarts), and can inject faults::
+
+    from flashcat_pulumi.emulator import Emulator
+
+    with Emulator() as emu:  # the default people: see DEFAULT_PEOPLE
+        print(emu.base_url, emu.app_key)  # POST {base_url}/team/list?app_key={app_key}
+        emu.faults.script("/schedule/create", "drop_after")  # the next create commits, then drops
+        emu.ui.rename_team(emu.teams()[0]["team_id"], "Renamed in the web UI")
+        print(emu.requests)
+
+From a shell: ``flashcat-pulumi emulator --port 8900`` (or ``python -m flashcat_pulumi emulator``).
+"""
+
+from __future__ import annotations
+
+from flashcat_pulumi.emulator.faults import Faults
+from flashcat_pulumi.emulator.people import DEFAULT_PEOPLE, SeedPerson, load_seed
+from flashcat_pulumi.emulator.server import Emulator, RequestRecord
+
+__all__ = ["DEFAULT_PEOPLE", "Emulator", "Faults", "RequestRecord", "SeedPerson", "load_seed"]
