@@ -158,7 +158,7 @@ class ReferenceExist(APIError):
     def _detail(self) -> str:
         if not self.refs:
             return super()._detail()
-        return f"{super()._detail()}; still referenced by {', '.join(map(str, self.refs))}"
+        return f"{super()._detail().rstrip('.')}; still referenced by {', '.join(map(str, self.refs))}"
 
 
 class ServerError(APIError):
