@@ -64,13 +64,15 @@ def demo() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    test_parser = commands.add_parser("test", help="install into .venv, run ruff and the whole test suite")
-    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    commands.add_parser("test", help="install into .venv, run ruff and the whole test suite; "
+                                     "further arguments go to pytest")
     commands.add_parser("demo", help="install into .venv and run the demo against the built-in emulator")
-    args = parser.parse_args()
+    args, pytest_args = parser.parse_known_args()
+    if pytest_args and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(pytest_args)}")
     try:
         if args.command == "test":
-            test(args.pytest_args)
+            test(pytest_args)
         else:
             demo()
     except subprocess.CalledProcessError as exc:
