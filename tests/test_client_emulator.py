@@ -11,6 +11,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from measure import max_in_any_window
 
 from flashcat_pulumi import (
     AlreadyExists,
@@ -344,16 +345,6 @@ def test_list_schedules_pages_past_100(fast_emu):
 
 
 # --- concurrency and the rate limiter ----------------------------------------------------------------
-
-def max_in_any_window(times: list[float], seconds: float) -> int:
-    times = sorted(times)
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while times[lo] <= t - seconds:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
-
 
 def test_limiter_keeps_50_per_second_from_8_threads(emu):
     with client_for(emu) as c, ThreadPoolExecutor(8) as pool:

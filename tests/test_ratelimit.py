@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from measure import max_in_any_window
 
 from flashcat_pulumi.ratelimit import (
     DEFAULT_LIMIT,
@@ -28,16 +29,6 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
-
-
-def max_in_any_window(times: list[float], seconds: float) -> int:
-    times = sorted(times)
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while times[lo] <= t - seconds:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
 
 
 def test_parse_and_render():
