@@ -1,6 +1,7 @@
 """flashcat-pulumi: Flashduty (Flashcat) on-call schedules and teams as Pulumi resources.
 
-The public face. The local Flashduty emulator lives in :mod:`flashcat_pulumi.emulator`.
+The public face: the resources and their input helpers, the client and the errors. The local
+Flashduty emulator lives in :mod:`flashcat_pulumi.emulator`.
 """
 
 from flashcat_pulumi._version import __version__
@@ -19,8 +20,10 @@ from flashcat_pulumi.errors import (
     ServerError,
     TransportError,
     Unauthorized,
+    UnknownPeople,
 )
 from flashcat_pulumi.ratelimit import RateLimit
+from flashcat_pulumi.resources import Group, Layer, Notify, Override, Schedule, Team, Webhook
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -30,14 +33,22 @@ __all__ = [
     "FlashdutyClient",
     "FlashdutyError",
     "Forbidden",
+    "Group",
     "InvalidParameter",
+    "Layer",
     "NotFound",
+    "Notify",
+    "Override",
     "RateLimit",
     "RateLimited",
     "Reference",
     "ReferenceExist",
+    "Schedule",
     "ServerError",
+    "Team",
     "TransportError",
     "Unauthorized",
+    "UnknownPeople",
+    "Webhook",
     "__version__",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "ServerError",
     "TransportError",
     "Unauthorized",
+    "UnknownPeople",
     "redact",
 ]
 
@@ -163,3 +164,18 @@ class ReferenceExist(APIError):
 
 class ServerError(APIError):
     """HTTP 5xx, still failing after the configured retries."""
+
+
+class UnknownPeople(FlashdutyError):
+    """Emails or person ids in a program that match nobody in the Flashduty account."""
+
+    def __init__(self, refs: Sequence[int | str]) -> None:
+        self.refs = tuple(refs)
+        emails = [str(r) for r in self.refs if isinstance(r, str)]
+        ids = [str(r) for r in self.refs if not isinstance(r, str)]
+        parts = []
+        if emails:
+            parts.append(f"no Flashduty member has the email {', '.join(emails)}")
+        if ids:
+            parts.append(f"no Flashduty person has the id {', '.join(ids)}")
+        super().__init__(f"unknown people: {'; '.join(parts)} (invite them in Flashduty first, or fix the typo)")

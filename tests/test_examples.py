@@ -5,20 +5,13 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
-import pulumi
-import pytest
+from engine import Engine, ProviderServer
 
 from flashcat_pulumi.emulator import Emulator
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-class Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return {}
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+KEY = "quickstart-test-key"
 
 
 def test_client_tour(capsys):
@@ -32,20 +25,20 @@ def test_client_tour(capsys):
     assert "cleaned up" in out
 
 
-def test_quickstart_program_exports_the_account(monkeypatch):
-    with Emulator(app_key="quickstart-key") as emu:
-        monkeypatch.setenv("FLASHDUTY_APP_KEY", emu.app_key)
-        monkeypatch.setenv("FLASHDUTY_BASE_URL", emu.base_url)
-        pulumi.runtime.set_mocks(Mocks(), project="flashcat-quickstart", stack="dev", preview=False)
+def test_quickstart_program_up_preview_destroy():
+    def program() -> None:
         runpy.run_path(str(EXAMPLES / "quickstart" / "__main__.py"))
-        outputs = pulumi.runtime.settings.get_root_resource().outputs
-    assert outputs["account"] == "Emulated Account"
-    assert outputs["account_time_zone"] == "Asia/Shanghai"
-    assert outputs["people"][:2] == ["alice@example.com", "bob@example.com"]
 
-
-def test_quickstart_without_a_key_says_how_to_set_it(monkeypatch):
-    monkeypatch.delenv("FLASHDUTY_APP_KEY", raising=False)
-    pulumi.runtime.set_mocks(Mocks(), project="flashcat-quickstart", stack="dev", preview=False)
-    with pytest.raises(Exception, match="FLASHDUTY_APP_KEY is not set"):
-        runpy.run_path(str(EXAMPLES / "quickstart" / "__main__.py"))
+    with Emulator(app_key=KEY) as emu, ProviderServer(ROOT, project="flashcat-quickstart") as server:
+        server.configure({"flashduty:appKey": KEY, "flashduty:baseUrl": emu.base_url},
+                         secret_keys={"flashduty:appKey"})
+        engine = Engine(server)
+        result = engine.up(program)
+        assert result.steps == {"sre": "create", "sre-primary": "create"}
+        [schedule] = emu.schedules()
+        assert result.exports["schedule_id"] == schedule["schedule_id"]
+        assert schedule["team_id"] == result.exports["team_id"]
+        assert [layer["layer_name"] for layer in schedule["layers"]] == ["weekly", "pulumi: Christmas"]
+        assert engine.preview(program).steps == {"sre": "same", "sre-primary": "same"}
+        engine.destroy()
+        assert emu.schedules() == [] and emu.teams() == []
