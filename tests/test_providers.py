@@ -1,0 +1,62 @@
+"""Provider objects called directly, as the provider server calls them: concurrency and failure safety."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from flashcat_pulumi import InvalidParameter
+from flashcat_pulumi.emulator import Emulator
+from flashcat_pulumi.providers import ScheduleProvider, TeamProvider
+
+KEY = "provider-test-key"
+LAYER = {"layer_start": 1796000000, "rotation_duration": "1d", "groups": [["alice@example.com"], ["bob@example.com"]]}
+
+
+@pytest.fixture
+def emu(monkeypatch):
+    with Emulator(app_key=KEY) as emulator:
+        monkeypatch.setenv("FLASHDUTY_APP_KEY", KEY)
+        monkeypatch.setenv("FLASHDUTY_BASE_URL", emulator.base_url)
+        yield emulator
+
+
+def checked(provider, props):
+    result = provider.check({}, props)
+    assert result.failures == []
+    return result.inputs
+
+
+def test_one_provider_instance_under_four_concurrent_calls(emu):
+    provider = TeamProvider()  # the server shares one instance between its 4 worker threads
+
+    def create(i: int) -> str:
+        inputs = checked(provider, {"team_name": f"Team {i}", "members": ["alice@example.com", "carol@example.com"]})
+        return provider.create(inputs).id
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = list(pool.map(create, range(12)))
+    assert len(set(ids)) == 12
+    assert sorted(str(t["team_id"]) for t in emu.teams()) == sorted(ids)
+    assert all(len(t["person_ids"]) == 2 for t in emu.teams())
+
+
+def test_a_failed_update_leaves_the_schedule_as_it_was(emu):
+    provider = ScheduleProvider()
+    inputs = checked(provider, {"schedule_name": "Stable", "description": "before", "layers": [LAYER]})
+    created = provider.create(inputs)
+    before = emu.schedule(int(created.id))
+    broken = checked(provider, {**inputs, "description": "after", "team_id": 1234567890123})
+    with pytest.raises(InvalidParameter, match="team_id"):
+        provider.update(created.id, created.outs, broken)
+    assert emu.schedule(int(created.id)) == before
+
+
+def test_read_of_a_deleted_schedule_returns_an_empty_id(emu):
+    provider = ScheduleProvider()
+    created = provider.create(checked(provider, {"schedule_name": "Short-lived", "layers": [LAYER]}))
+    emu.ui.delete_schedule(int(created.id))
+    result = provider.read(created.id, created.outs)
+    assert result.id is None and result.outs == {}
+    provider.delete(created.id, created.outs)  # deleting what is gone is fine
