@@ -590,7 +590,7 @@ def test_schedule_to_wire_body():
 
 def test_schedule_to_wire_minimal_body_and_invalid_input():
     body = schedule_to_wire(check(schedule()), person_id).to_wire()
-    assert "team_id" not in body and "schedule_id" not in body and body["description"] == ""
+    assert body["team_id"] == 0 and "schedule_id" not in body and body["description"] == ""  # 0 = no team
     assert body["notify"]["by"] == {"follow_preference": False, "personal_channels": []}  # sent, to clear
     with pytest.raises(SpecError, match=r"layers\[0\].rotation_duration: must be between"):
         schedule_to_wire(schedule(layers=[layer(rotation_duration=60)], time_zone=TZ), person_id)

@@ -1024,8 +1024,9 @@ def schedule_to_wire(canonical: Mapping[str, Any], person_id: Callable[[PersonRe
                              groups=[ScheduleGroup(group_name=o["name"], members=[ScheduleMember(
                                  role_id=0, person_ids=_resolve(o["person_ids"], person_id))])])
                for o in spec["overrides"]]
+    # No team is sent as 0, not left out: an update that omits team_id may keep the old team.
     return ScheduleUpsert(schedule_id=schedule_id, schedule_name=spec["schedule_name"],
-                          description=spec["description"], team_id=spec["team_id"],
+                          description=spec["description"], team_id=spec["team_id"] or 0,
                           layers=[*layers, *keep_layers], notify=_notify_to_wire(spec["notify"]))
 
 
