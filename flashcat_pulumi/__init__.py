@@ -23,7 +23,7 @@ from flashcat_pulumi.errors import (
     UnknownPeople,
 )
 from flashcat_pulumi.ratelimit import RateLimit
-from flashcat_pulumi.resources import Group, Layer, Notify, Override, Schedule, Team, Webhook
+from flashcat_pulumi.resources import Group, Layer, Notify, OnCall, Override, Schedule, Team, Webhook
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -38,6 +38,7 @@ __all__ = [
     "Layer",
     "NotFound",
     "Notify",
+    "OnCall",
     "Override",
     "RateLimit",
     "RateLimited",

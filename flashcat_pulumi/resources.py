@@ -19,7 +19,7 @@ import pulumi.dynamic
 from flashcat_pulumi.providers import ScheduleProvider, TeamProvider
 from flashcat_pulumi.providers.schedule import WEBHOOK_SECRETS
 
-__all__ = ["Group", "Layer", "Notify", "Override", "Schedule", "Team", "Webhook"]
+__all__ = ["Group", "Layer", "Notify", "OnCall", "Override", "Schedule", "Team", "Webhook"]
 
 Input = Any  # a value or a pulumi.Output of it
 PersonInput = Input  # an email or a person id
@@ -107,6 +107,19 @@ class Notify:
     webhooks: Sequence[Webhook | Mapping[str, Any]] | None = None
 
 
+@pulumi.output_type
+class OnCall(dict):
+    """Who is on call in ``[start, end)`` (epoch seconds): ``person_ids`` and their ``emails``.
+
+    A dict (``on_call["emails"]``) with attributes (``on_call.emails``); numbers are ints.
+    """
+
+    start: int = pulumi.property("start")
+    end: int = pulumi.property("end")
+    person_ids: list[int] = pulumi.property("person_ids")
+    emails: list[str] = pulumi.property("emails")
+
+
 def _to_input(value: Any) -> Any:
     """Helpers and Python values to what Pulumi can send: dicts, lists, strings, numbers, Outputs."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -172,9 +185,9 @@ class Schedule(pulumi.dynamic.Resource, module="flashduty", name="Schedule"):
     """A Flashduty on-call schedule.
 
     Outputs: ``schedule_id`` (int), every input in canonical form (epoch seconds, durations in
-    seconds), ``current_oncall`` and ``next_oncall`` (``{start, end, person_ids, emails}`` or
-    ``None``), ``disabled``, and ``external_overrides``: overrides made in the Flashduty web console,
-    which updates keep and which are never reported as drift.
+    seconds), ``current_oncall`` and ``next_oncall`` (an :class:`OnCall` or ``None``), ``disabled``,
+    and ``external_overrides``: overrides made in the Flashduty web console, which updates keep and
+    which are never reported as drift.
     """
 
     schedule_id: pulumi.Output[int]
@@ -187,8 +200,8 @@ class Schedule(pulumi.dynamic.Resource, module="flashduty", name="Schedule"):
     notify: pulumi.Output[dict | None]
     adopt: pulumi.Output[bool]
     disabled: pulumi.Output[bool]
-    current_oncall: pulumi.Output[dict | None]
-    next_oncall: pulumi.Output[dict | None]
+    current_oncall: pulumi.Output[OnCall | None]
+    next_oncall: pulumi.Output[OnCall | None]
     external_overrides: pulumi.Output[list]
 
     def __init__(self, resource_name: str, *, schedule_name: Input, layers: Sequence[Layer | Mapping[str, Any]],

@@ -83,6 +83,23 @@ def test_up_creates_team_and_schedule_wired_by_outputs(engine, emu):
     assert result.exports["on_call"]["emails"] in (["alice@example.com"], ["bob@example.com"])
 
 
+def test_on_call_outputs_are_typed_in_the_program(engine):
+    seen = {}
+
+    def program() -> None:
+        stack("Typed")()
+        schedule = fd.Schedule("other", schedule_name="Typed other", layers=[fd.Layer(
+            layer_start=START, rotation_duration="1d", groups=[["carol@example.com"]])])
+        schedule.current_oncall.apply(lambda on_call: seen.setdefault("on_call", on_call))
+
+    engine.up(program)
+    on_call = seen["on_call"]
+    assert isinstance(on_call, fd.OnCall)
+    assert on_call.person_ids == [CAROL] and isinstance(on_call.person_ids[0], int)
+    assert on_call.emails == ["carol@example.com"] and on_call["emails"] == ["carol@example.com"]
+    assert isinstance(on_call.start, int) and on_call.start < on_call.end
+
+
 def test_preview_and_refresh_after_up_are_no_ops(engine):
     program = stack("Noop")
     engine.up(program)
