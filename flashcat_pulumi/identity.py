@@ -43,6 +43,15 @@ class Directory:
             self._emails_by_id[person_id] = email
             self._known_ids.add(person_id)
 
+    def _fetch(self, person_ids: list[int]) -> None:
+        """Learn which of ``person_ids`` exist, and their emails (``/person/infos``)."""
+        found = self._client.get_persons(person_ids)
+        with self._lock:
+            for person in found:
+                self._known_ids.add(person.person_id)
+                if person.email:
+                    self._emails_by_id[person.person_id] = person.email.lower()
+
     def person_ids(self, refs: Iterable[PersonRef]) -> dict[PersonRef, int]:
         """Map every ref to its person id; raise :class:`UnknownPeople` naming all that match nobody."""
         wanted = list(dict.fromkeys(refs))
@@ -55,12 +64,7 @@ class Directory:
                 by_email = self._ids_by_email or {}
             ids = [r for r in wanted if isinstance(r, int) and r not in self._known_ids]
         if ids:
-            found = self._client.get_persons(ids)
-            with self._lock:
-                for person in found:
-                    self._known_ids.add(person.person_id)
-                    if person.email:
-                        self._emails_by_id.setdefault(person.person_id, person.email.lower())
+            self._fetch(ids)
         missing = [r for r in wanted if (r not in by_email if isinstance(r, str) else r not in self._known_ids)]
         if missing:
             raise UnknownPeople(missing)
@@ -72,12 +76,7 @@ class Directory:
         with self._lock:
             missing = [pid for pid in wanted if pid not in self._emails_by_id]
         if missing:
-            found = self._client.get_persons(missing)
-            with self._lock:
-                for person in found:
-                    self._known_ids.add(person.person_id)
-                    if person.email:
-                        self._emails_by_id[person.person_id] = person.email.lower()
+            self._fetch(missing)
         with self._lock:
             return {pid: self._emails_by_id[pid] for pid in wanted if pid in self._emails_by_id}
 
