@@ -168,7 +168,7 @@ class Team(pulumi.dynamic.Resource, module="flashduty", name="Team"):
     team_name: pulumi.Output[str]
     description: pulumi.Output[str]
     members: pulumi.Output[list]
-    person_ids: pulumi.Output[list]
+    person_ids: pulumi.Output[list[int]]
     ref_id: pulumi.Output[str]
     adopt: pulumi.Output[bool]
 

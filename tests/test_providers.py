@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from flashcat_pulumi import InvalidParameter
+from flashcat_pulumi import InvalidParameter, ServerError
 from flashcat_pulumi.emulator import Emulator
 from flashcat_pulumi.providers import ScheduleProvider, TeamProvider
 
@@ -60,3 +60,27 @@ def test_read_of_a_deleted_schedule_returns_an_empty_id(emu):
     result = provider.read(created.id, created.outs)
     assert result.id is None and result.outs == {}
     provider.delete(created.id, created.outs)  # deleting what is gone is fine
+
+
+@pytest.mark.parametrize("provider_class", [TeamProvider, ScheduleProvider])
+def test_a_create_whose_read_back_fails_leaves_nothing_behind(emu, monkeypatch, provider_class):
+    provider = provider_class()
+    is_team = provider_class is TeamProvider
+    inputs = checked(provider, {"team_name": "Half made", "members": ["alice@example.com"]} if is_team
+                     else {"schedule_name": "Half made", "layers": [LAYER]})
+    client = provider.client
+    read_back = client.get_team if is_team else client.get_schedule
+
+    def failing_read_back(*args, **kwargs):
+        if is_team and kwargs.get("team_name"):  # the name check before creating still works
+            return read_back(*args, **kwargs)
+        raise ServerError(path="/info", code="InternalError", message="boom", status_code=500, request_id="r")
+
+    monkeypatch.setattr(client, "get_team" if is_team else "get_schedule", failing_read_back)
+    with pytest.raises(ServerError):
+        provider.create(inputs)
+    created = "/team/upsert" if is_team else "/schedule/create"
+    deleted = "/team/delete" if is_team else "/schedule/delete"
+    writes = [(r.path, r.status) for r in emu.requests if r.path in (created, deleted)]
+    assert writes == [(created, 200), (deleted, 200)]  # it was created, then removed again
+    assert emu.teams() == [] and emu.schedules() == []

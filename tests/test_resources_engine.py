@@ -87,12 +87,14 @@ def test_on_call_outputs_are_typed_in_the_program(engine):
     seen = {}
 
     def program() -> None:
-        stack("Typed")()
+        team = fd.Team("team", team_name="Typed", members=["alice@example.com"])
+        team.person_ids.apply(lambda ids: seen.setdefault("person_ids", ids))
         schedule = fd.Schedule("other", schedule_name="Typed other", layers=[fd.Layer(
             layer_start=START, rotation_duration="1d", groups=[["carol@example.com"]])])
         schedule.current_oncall.apply(lambda on_call: seen.setdefault("on_call", on_call))
 
     engine.up(program)
+    assert seen["person_ids"] == [ALICE] and isinstance(seen["person_ids"][0], int)
     on_call = seen["on_call"]
     assert isinstance(on_call, fd.OnCall)
     assert on_call.person_ids == [CAROL] and isinstance(on_call.person_ids[0], int)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
@@ -26,6 +27,7 @@ class TeamProvider(FlashdutyProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         spec = plain(props)
         ids = self.directory.person_ids(team_people(spec))
+        adopted = False
         try:
             team_id = self.client.upsert_team(team_to_wire(spec, ids.__getitem__)).team_id
         except AlreadyExists as exists:
@@ -33,9 +35,16 @@ class TeamProvider(FlashdutyProvider):
                 raise FlashdutyError(
                     f"a Flashduty team named {exists.name!r} already exists (team_id {exists.existing_id}); "
                     "set adopt=True on this Team to manage it, or choose another team_name") from None
-            team_id = exists.existing_id
+            team_id, adopted = exists.existing_id, True
             self.client.upsert_team(team_to_wire(spec, ids.__getitem__, team_id=team_id))
-        return CreateResult(str(team_id), self._outputs(self.client.get_team(team_id=team_id), spec))
+        try:
+            outputs = self._outputs(self.client.get_team(team_id=team_id), spec)
+        except Exception:
+            if not adopted:  # leave no half-made object behind
+                with contextlib.suppress(FlashdutyError):
+                    self.client.delete_team(team_id=team_id)
+            raise
+        return CreateResult(str(team_id), outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = plain(props)
