@@ -15,8 +15,8 @@ import timeit
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flashcat_pulumi.models.wire import ScheduleGroup, ScheduleLayer, ScheduleMember
 from flashcat_pulumi.timeline import compute
+from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer, ScheduleMember
 
 TZ = ZoneInfo("Asia/Shanghai")
 HOUR = 3600

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flashcat_pulumi import FlashdutyClient, ReferenceExist
 from flashcat_pulumi.emulator import Emulator
-from flashcat_pulumi.models.wire import ScheduleGroup, ScheduleLayer, ScheduleMember, ScheduleUpsert
+from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer, ScheduleMember, ScheduleUpsertRequest
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -47,7 +47,7 @@ def main() -> None:
         holiday_start = int((monday + timedelta(days=9)).timestamp())
         override = ScheduleLayer(layer_name="holiday cover", mode=1, layer_start=holiday_start,
                                  layer_end=holiday_start + 2 * 86400, groups=[group("cover", carol)])
-        spec = ScheduleUpsert(schedule_name="SRE primary", description="Weekly, Monday 09:00 hand-off",
+        spec = ScheduleUpsertRequest(schedule_name="SRE primary", description="Weekly, Monday 09:00 hand-off",
                               team_id=team.team_id, layers=[weekly, override])
         schedule_id = client.create_schedule(spec)
 
@@ -65,7 +65,7 @@ def main() -> None:
         print(f"preview of a two-week rotation: {len(shifts)} shifts in four weeks, nothing saved")
 
         emu.faults.script("/schedule/create", "drop_after")
-        second = client.create_schedule(ScheduleUpsert(schedule_name="SRE secondary", layers=[weekly]))
+        second = client.create_schedule(ScheduleUpsertRequest(schedule_name="SRE secondary", layers=[weekly]))
         copies = [s for s in emu.schedules() if s["schedule_name"] == "SRE secondary"]
         print(f"create survived a lost reply: id {second}, {len(copies)} copy on the server")
 

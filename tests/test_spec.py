@@ -28,7 +28,9 @@ from flashcat_pulumi.models.spec import (
     team_people,
     team_to_wire,
 )
-from flashcat_pulumi.models.wire import Schedule, ScheduleGroup, ScheduleLayer, ScheduleMember, Team
+from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer, ScheduleMember
+from flashcat_pulumi.wire import ScheduleItem as Schedule
+from flashcat_pulumi.wire import TeamItem as Team
 
 ALICE, BOB, CAROL, DAVE, ERIN = 2476444212131, 2476444212132, 2476444212133, 2476444212134, 2476444212135
 EMAILS = {ALICE: "alice@example.com", BOB: "bob@example.com", CAROL: "carol@example.com"}
@@ -573,14 +575,14 @@ def test_schedule_to_wire_body():
     assert weekly["groups"][2]["members"] == [{"role_id": 0, "person_ids": [CAROL]},
                                               {"role_id": 1, "person_ids": [DAVE, ERIN]}]
     assert (monthly["rotation_unit"], monthly["rotation_value"]) == ("month", 1)
-    assert "rotation_duration" not in monthly and "layer_end" not in monthly and "day_mask" not in monthly
+    assert (monthly["rotation_duration"], monthly["layer_end"], monthly["day_mask"]) == (0, None, None)
     assert [(o["mode"], o["layer_name"], o["groups"][0]["group_name"], o["groups"][0]["members"]) for o in overrides] \
         == [(1, OVERRIDE_PREFIX + "override", "override", [{"role_id": 0, "person_ids": [DAVE, ERIN]}]),
             (1, OVERRIDE_PREFIX + "xmas", "xmas", [{"role_id": 0, "person_ids": [BOB]}])]
     assert kept["layer_name"] == "UI override" and "account_id" not in kept
     assert body["notify"] == {
         "advance_in_time": 600, "fixed_time": {"cycle": "day", "start": "08:00"},
-        "by": {"follow_preference": True, "personal_channels": ["email", "sms"]}, "im": {},
+        "by": {"follow_preference": True, "personal_channels": ["email", "sms"]},
         "webhooks": [{"type": "feishu", "settings": {"token": "t0k3n", "alias": "SRE chat", "data_source_id": 0,
                                                      "chat_ids": [], "verify_token": "", "sign_secret": "s3cret"}},
                      {"type": "slack_app", "settings": {"token": "", "alias": "", "data_source_id": 42,

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flashcat_pulumi.models.wire import ScheduleLayer
 from flashcat_pulumi.timeline import Shift, Timeline, compute, period_seconds
+from flashcat_pulumi.wire import ScheduleLayer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")

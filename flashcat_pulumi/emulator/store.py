@@ -41,8 +41,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flashcat_pulumi.emulator.people import EMAIL, PHONE, SeedPerson
-from flashcat_pulumi.models.wire import ScheduleLayer
 from flashcat_pulumi.timeline import Shift, compute
+from flashcat_pulumi.wire import ScheduleLayer
 
 __all__ = ["PATHS", "REFERENCE_KINDS", "Store", "StoreError", "WebUI"]
 
@@ -508,7 +508,7 @@ class Store:
                           f"got {unit!r}")
         value = b.integer("rotation_value") or None
         if value is not None:
-            _check_range(value, b.at("rotation_value"), 1, 30)
+            _check_range(value, b.at("rotation_value"), 1, 30 if unit == "month" else None)
             if unit is None:
                 raise invalid(f"{b.at('rotation_unit')}: required with rotation_value, one of "
                               f"{', '.join(ROTATION_UNITS)}")
@@ -518,7 +518,9 @@ class Store:
             raise invalid(f"{b.at('rotation_duration')}: a rotation layer (mode 0) needs rotation_duration "
                           f"(3600 to 2592000 seconds) or rotation_unit and rotation_value")
         if unit in UNIT_SECONDS and value is not None:
-            duration = value * UNIT_SECONDS[unit]
+            # Above 30 units is fine (Flashduty's Terraform provider writes 48 hours); the span is bounded.
+            duration = _check_range(value * UNIT_SECONDS[unit], b.at("rotation_value"), HOUR, 30 * DAY,
+                                    f" seconds ({value} {unit}s)")
         return duration, unit, value
 
     @staticmethod

@@ -25,22 +25,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pulumi.output import Unknown
 
-from flashcat_pulumi.models.wire import (
-    DayMask,
-    RestrictPeriod,
-    Schedule,
-    ScheduleGroup,
-    ScheduleLayer,
-    ScheduleMember,
-    ScheduleNotify,
-    ScheduleNotifyBy,
-    ScheduleNotifyFixedTime,
-    ScheduleUpsert,
-    Team,
-    TeamUpsert,
-    Webhook,
-    WebhookSettings,
-)
+from flashcat_pulumi.wire import ScheduleDayMask as DayMask
+from flashcat_pulumi.wire import ScheduleFixedTimeNotifyInfo as ScheduleNotifyFixedTime
+from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer, ScheduleMember, ScheduleNotify, ScheduleNotifyBy
+from flashcat_pulumi.wire import ScheduleImNotify as Webhook
+from flashcat_pulumi.wire import ScheduleImNotifySettings as WebhookSettings
+from flashcat_pulumi.wire import ScheduleItem as Schedule
+from flashcat_pulumi.wire import ScheduleRestrictPeriod as RestrictPeriod
+from flashcat_pulumi.wire import ScheduleUpsertRequest as ScheduleUpsert
+from flashcat_pulumi.wire import TeamItem as Team
+from flashcat_pulumi.wire import TeamUpsertRequest as TeamUpsert
 
 __all__ = [
     "OVERRIDE_PREFIX",

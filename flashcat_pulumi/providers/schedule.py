@@ -17,8 +17,10 @@ from pulumi.runtime.rpc import wrap_rpc_secret
 
 from flashcat_pulumi.errors import AlreadyExists, FlashdutyError, NotFound, ReferenceExist
 from flashcat_pulumi.models.spec import check_schedule, schedule_from_wire, schedule_people, schedule_to_wire
-from flashcat_pulumi.models.wire import OncallShift, Schedule, ScheduleLayer
 from flashcat_pulumi.providers.base import FlashdutyProvider, plain
+from flashcat_pulumi.wire import ScheduleItem as Schedule
+from flashcat_pulumi.wire import ScheduleLayer
+from flashcat_pulumi.wire import ScheduleOncallGroup as OncallShift
 
 __all__ = ["ScheduleProvider"]
 

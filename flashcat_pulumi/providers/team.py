@@ -9,8 +9,8 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, 
 
 from flashcat_pulumi.errors import AlreadyExists, FlashdutyError, NotFound, ReferenceExist
 from flashcat_pulumi.models.spec import check_team, team_from_wire, team_people, team_to_wire
-from flashcat_pulumi.models.wire import Team
 from flashcat_pulumi.providers.base import FlashdutyProvider, plain
+from flashcat_pulumi.wire import TeamItem as Team
 
 __all__ = ["TeamProvider"]
 

@@ -1,10 +1,17 @@
-"""Pydantic models of the Flashduty Open API's JSON shapes (API.md §9–§11).
+"""Pydantic models of the Flashduty Open API's JSON, named after the components of the official
+OpenAPI document (``flashcat_pulumi/emulator/openapi.subset.json``; notes in docs/flashduty-api.md).
 
-Responses are parsed leniently, as real Flashduty traffic requires: ``null`` is accepted wherever
-an array or object is declared (it becomes the field's default), unknown fields are ignored, and
-ids arrive as ints, integral floats or numeric strings (legacy docs type some ids as strings).
-Requests are dumped with :meth:`WireModel.to_wire`, which drops unset optional fields and the
-server-assigned ones.
+*Responses* parse leniently, as real Flashduty traffic requires (docs/flashduty-api.md §8, §12.4):
+``null`` is accepted wherever an array or object is declared (it becomes the field's default),
+unknown fields are ignored, ids arrive as ints, integral floats or numeric strings, and legacy
+fields (``id``, ``name``, ``group_id``, ``enable_time``, ...) stand in for missing canonical ones.
+
+*Requests* are strict and complete: :class:`ScheduleUpsertRequest` and :class:`TeamUpsertRequest`
+refuse unknown fields, and :meth:`ScheduleUpsertRequest.to_wire` writes every layer, group and
+notify field the document marks required (all but the server-assigned ones), with the legacy
+spellings beside the canonical ones (``name``/``layer_name``, ``enable_time``/``layer_start``,
+``rotation_duration`` with ``rotation_unit``/``rotation_value``). Sources disagree on which of
+them the server reads (§12, §14); a body that states both agrees with every reading.
 """
 
 from __future__ import annotations
@@ -14,37 +21,40 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
-    "CalculatedLayer",
-    "CalculatedShift",
-    "DayMask",
     "DutyError",
     "Envelope",
-    "Member",
-    "MemberInfo",
-    "OncallShift",
-    "Person",
+    "MemberInfoResponse",
+    "MemberItem",
+    "PersonItem",
     "ReferenceItem",
-    "RestrictPeriod",
-    "Schedule",
+    "ScheduleCalculatedLayer",
+    "ScheduleCalculatedSchedule",
+    "ScheduleDayMask",
+    "ScheduleFixedTimeNotifyInfo",
     "ScheduleGroup",
+    "ScheduleImNotify",
+    "ScheduleImNotifySettings",
+    "ScheduleItem",
     "ScheduleLayer",
     "ScheduleMember",
     "ScheduleNotify",
     "ScheduleNotifyBy",
-    "ScheduleNotifyFixedTime",
-    "ScheduleUpsert",
-    "Team",
-    "TeamBrief",
-    "TeamUpsert",
-    "TeamUpsertResult",
-    "Webhook",
-    "WebhookSettings",
+    "ScheduleOncallGroup",
+    "ScheduleRestrictPeriod",
+    "ScheduleUpsertRequest",
+    "TeamItem",
+    "TeamUpsertRequest",
+    "TeamUpsertResponse",
     "WireModel",
+    "rotation_unit_of",
 ]
+
+HOUR, DAY, WEEK = 3600, 86400, 604800
+UNIT_SECONDS = {"hour": HOUR, "day": DAY, "week": WEEK}
 
 
 class WireModel(BaseModel):
-    """Base of every wire shape: lenient on input, exact on output."""
+    """Base of every response shape: lenient on input."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -56,9 +66,15 @@ class WireModel(BaseModel):
             return {key: value for key, value in data.items() if value is not None}
         return data
 
-    def to_wire(self, *, exclude: set[str] | None = None) -> dict[str, Any]:
-        """The JSON body for a request: set fields only, ``None`` left out, aliases applied."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=exclude)
+
+class WireRequest(BaseModel):
+    """Base of the request bodies we build: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body: fields left ``None`` are omitted, aliases applied."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 # --- envelope ----------------------------------------------------------------------------------
@@ -113,21 +129,23 @@ class ScheduleGroup(WireModel):
         """Every person in the group, in order, without repeats."""
         return list(dict.fromkeys(pid for member in self.members for pid in member.person_ids))
 
+    @property
+    def display_name(self) -> str:
+        """``group_name``, else the legacy ``name``."""
+        return self.group_name or self.name
 
-class RestrictPeriod(WireModel):
+
+class ScheduleRestrictPeriod(WireModel):
     """A window inside each day (restrict_mode 1) or week (restrict_mode 2), in seconds."""
 
     restrict_start: int
     restrict_end: int
 
 
-class DayMask(WireModel):
+class ScheduleDayMask(WireModel):
     """Weekdays a layer covers: 0 = Sunday ... 6 = Saturday."""
 
     repeat: list[int] = Field(default_factory=list)
-
-
-SERVER_LAYER_FIELDS = {"account_id", "schedule_id", "create_at", "create_by", "update_at", "update_by"}
 
 
 class ScheduleLayer(WireModel):
@@ -147,10 +165,10 @@ class ScheduleLayer(WireModel):
     enable_time: int | None = None
     expire_time: int | None = None
     restrict_mode: int = 0
-    restrict_periods: list[RestrictPeriod] = Field(default_factory=list)
+    restrict_periods: list[ScheduleRestrictPeriod] = Field(default_factory=list)
     restrict_start: int | None = None
     restrict_end: int | None = None
-    day_mask: DayMask | None = None
+    day_mask: ScheduleDayMask | None = None
     mask_continuous_enabled: bool = False
     weight: int | None = None
     hidden: int | None = None
@@ -160,6 +178,11 @@ class ScheduleLayer(WireModel):
     create_by: int | None = None
     update_at: int | None = None
     update_by: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        """``layer_name``, else the legacy ``name``."""
+        return self.layer_name or self.name
 
     @property
     def start(self) -> int:
@@ -172,8 +195,63 @@ class ScheduleLayer(WireModel):
         end = self.layer_end if self.layer_end is not None else self.expire_time
         return end or None
 
+    @property
+    def period(self) -> int | None:
+        """The rotation in seconds (``rotation_unit``/``rotation_value``, else ``rotation_duration``);
+        ``None`` for calendar months and for a layer without a rotation."""
+        if self.rotation_unit in UNIT_SECONDS and self.rotation_value:
+            return self.rotation_value * UNIT_SECONDS[self.rotation_unit]
+        if self.rotation_unit == "month" and self.rotation_value:
+            return None
+        return self.rotation_duration or None
 
-class ScheduleNotifyFixedTime(WireModel):
+    def request_body(self, weight: int) -> dict[str, Any]:
+        """This layer as a complete request layer (every field but the server-assigned ones).
+
+        ``weight`` is used when the layer carries none (a layer read from the server keeps its own).
+        Raises :class:`ValueError` when the rotation cannot be stated as ``rotation_unit``/``rotation_value``.
+        """
+        name = self.display_name
+        start, end = self.start, self.end
+        if self.rotation_unit == "month" and self.rotation_value:
+            unit, value, duration = "month", self.rotation_value, 0
+        elif self.period is not None:
+            duration = self.period
+            unit, value = rotation_unit_of(duration)
+        elif self.mode == 1:
+            # An override has one group: every rotation gives it the whole span, so any is right.
+            unit, value, duration = "day", 1, DAY
+        else:
+            raise ValueError(f"layer {name!r} has no rotation (rotation_unit/rotation_value or rotation_duration)")
+        return {
+            "layer_name": name, "name": name, "mode": self.mode,
+            "weight": self.weight if self.weight is not None else weight, "hidden": self.hidden or 0,
+            "groups": [{"group_name": group.display_name, "name": group.display_name,
+                        "members": [member.model_dump() for member in group.members], "start": 0, "end": 0}
+                       for group in self.groups],
+            "rotation_unit": unit, "rotation_value": value, "rotation_duration": duration,
+            "handoff_time": self.handoff_time, "fair_rotation": self.fair_rotation,
+            "layer_start": start, "enable_time": start, "layer_end": end, "expire_time": end or 0,
+            "restrict_mode": self.restrict_mode,
+            "restrict_periods": [period.model_dump() for period in self.restrict_periods],
+            "restrict_start": self.restrict_start or 0, "restrict_end": self.restrict_end or 0,
+            "day_mask": self.day_mask.model_dump() if self.day_mask and self.day_mask.repeat else None,
+            "mask_continuous_enabled": self.mask_continuous_enabled,
+        }
+
+
+def rotation_unit_of(seconds: int) -> tuple[str, int]:
+    """``(rotation_unit, rotation_value)`` for a rotation of ``seconds``: the largest of week, day,
+    hour that divides it. Raises :class:`ValueError` when it is not a whole number of hours."""
+    for unit in ("week", "day", "hour"):
+        value, rest = divmod(seconds, UNIT_SECONDS[unit])
+        if not rest and value >= 1:
+            return unit, value
+    raise ValueError(f"a rotation of {seconds} seconds is not a whole number of hours, which is the "
+                     f"smallest rotation_unit Flashduty has")
+
+
+class ScheduleFixedTimeNotifyInfo(WireModel):
     """A daily reminder of who is on call: ``cycle`` ``"day"``, ``start`` ``"HH:MM"``."""
 
     cycle: str = ""
@@ -187,8 +265,11 @@ class ScheduleNotifyBy(WireModel):
     personal_channels: list[str] = Field(default_factory=list)
 
 
-class WebhookSettings(WireModel):
-    """Settings of a group-chat notification (robot token or chat-app integration)."""
+class ScheduleImNotifySettings(WireModel):
+    """Settings of a group-chat notification (robot token or chat-app integration).
+
+    Older documents call ``data_source_id`` ``integration_id`` (docs/flashduty-api.md §14).
+    """
 
     token: str = ""
     alias: str = ""
@@ -197,25 +278,56 @@ class WebhookSettings(WireModel):
     verify_token: str = ""
     sign_secret: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _integration_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("data_source_id") and data.get("integration_id"):
+            return {**data, "data_source_id": data["integration_id"]}
+        return data
 
-class Webhook(WireModel):
-    """A group-chat notification: ``type`` such as ``feishu_app`` or ``dingtalk``, plus settings."""
+
+class ScheduleImNotify(WireModel):
+    """A group-chat notification: ``type`` such as ``feishu_app`` or ``dingtalk``, plus settings.
+
+    The Go SDK declares it flat (``{type, name, token, url}``); a flat token is read into settings.
+    """
 
     type: str
-    settings: WebhookSettings = Field(default_factory=WebhookSettings)
+    settings: ScheduleImNotifySettings = Field(default_factory=ScheduleImNotifySettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_form(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("settings") is None and (data.get("token") or data.get("url")):
+            flat = {key: value for key, value in data.items() if key != "type"}
+            return {"type": data.get("type"), "settings": {**flat, "token": data.get("token") or data.get("url")}}
+        return data
 
 
 class ScheduleNotify(WireModel):
     """How a schedule tells people about their shifts."""
 
     advance_in_time: int = 0
-    fixed_time: ScheduleNotifyFixedTime | None = None
+    fixed_time: ScheduleFixedTimeNotifyInfo | None = None
     by: ScheduleNotifyBy | None = None
-    webhooks: list[Webhook] = Field(default_factory=list)
+    webhooks: list[ScheduleImNotify] = Field(default_factory=list)
     im: dict[str, str] = Field(default_factory=dict)
 
+    def request_body(self) -> dict[str, Any]:
+        """The complete request form: ``fixed_time``, ``by`` and ``webhooks`` always present."""
+        fixed = self.fixed_time
+        body: dict[str, Any] = {
+            "advance_in_time": self.advance_in_time,
+            "fixed_time": fixed.model_dump() if fixed is not None and (fixed.cycle or fixed.start) else None,
+            "by": (self.by or ScheduleNotifyBy()).model_dump(),
+            "webhooks": [webhook.model_dump() for webhook in self.webhooks],
+        }
+        if self.im:
+            body["im"] = dict(self.im)
+        return body
 
-class CalculatedShift(WireModel):
+
+class ScheduleCalculatedSchedule(WireModel):
     """A computed shift: who (``group``) is on call in ``[start, end)``."""
 
     start: int
@@ -224,16 +336,16 @@ class CalculatedShift(WireModel):
     index: int = 0
 
 
-class CalculatedLayer(WireModel):
+class ScheduleCalculatedLayer(WireModel):
     """The shifts one layer (or, for ``final_schedule``, the merged timeline) produces."""
 
     layer_name: str = ""
     name: str = ""
     mode: int = 0
-    schedules: list[CalculatedShift] = Field(default_factory=list)
+    schedules: list[ScheduleCalculatedSchedule] = Field(default_factory=list)
 
 
-class OncallShift(WireModel):
+class ScheduleOncallGroup(WireModel):
     """``cur_oncall``/``next_oncall``: a shift plus the ``weight`` of the layer it came from."""
 
     start: int
@@ -244,8 +356,8 @@ class OncallShift(WireModel):
     index: int = 0
 
 
-class Schedule(WireModel):
-    """``ScheduleItem``: a schedule as info, infos, list and preview return it."""
+class ScheduleItem(WireModel):
+    """A schedule as info, infos, list, self and preview return it."""
 
     schedule_id: int = 0
     schedule_name: str = ""
@@ -254,11 +366,11 @@ class Schedule(WireModel):
     account_id: int = 0
     disabled: int = 0
     layers: list[ScheduleLayer] = Field(default_factory=list)
-    schedule_layers: list[CalculatedLayer] = Field(default_factory=list)
-    final_schedule: CalculatedLayer | None = None
+    schedule_layers: list[ScheduleCalculatedLayer] = Field(default_factory=list)
+    final_schedule: ScheduleCalculatedLayer | None = None
     notify: ScheduleNotify | None = None
-    cur_oncall: OncallShift | None = None
-    next_oncall: OncallShift | None = None
+    cur_oncall: ScheduleOncallGroup | None = None
+    next_oncall: ScheduleOncallGroup | None = None
     start: int = 0
     end: int = 0
     create_at: int = 0
@@ -279,7 +391,7 @@ class Schedule(WireModel):
         return data
 
 
-class ScheduleUpsert(WireModel):
+class ScheduleUpsertRequest(WireRequest):
     """Body of ``/schedule/create``, ``/schedule/update`` (with ``schedule_id``) and ``/schedule/preview``."""
 
     schedule_id: int | None = None
@@ -289,18 +401,19 @@ class ScheduleUpsert(WireModel):
     layers: list[ScheduleLayer] = Field(default_factory=list)
     notify: ScheduleNotify | None = None
 
-    def to_wire(self, *, exclude: set[str] | None = None) -> dict[str, Any]:
-        body = super().to_wire(exclude=exclude)
-        for layer in body.get("layers", []):
-            for field in SERVER_LAYER_FIELDS:
-                layer.pop(field, None)
+    def to_wire(self) -> dict[str, Any]:
+        """The complete body: each layer in full, weighted by its position unless it carries a weight."""
+        body = self.model_dump(mode="json", exclude_none=True, exclude={"layers", "notify"})
+        body["layers"] = [layer.request_body(weight=index) for index, layer in enumerate(self.layers)]
+        if self.notify is not None:
+            body["notify"] = self.notify.request_body()
         return body
 
 
 # --- teams, members, persons -------------------------------------------------------------------
 
-class Team(WireModel):
-    """``TeamItem``: a team as info and list return it (``/team/infos`` fills only the first three)."""
+class TeamItem(WireModel):
+    """A team as info and list return it (``/team/infos`` fills only id, name and person_ids)."""
 
     team_id: int
     team_name: str = ""
@@ -317,11 +430,7 @@ class Team(WireModel):
     updated_at: int = 0
 
 
-TeamBrief = Team
-"""``/team/infos`` items: a :class:`Team` with only ``team_id``, ``team_name`` and ``person_ids`` set."""
-
-
-class TeamUpsert(WireModel):
+class TeamUpsertRequest(WireRequest):
     """Body of ``/team/upsert``: no ``team_id`` creates, a ``team_id`` updates (``team_name`` always)."""
 
     team_name: str
@@ -335,15 +444,15 @@ class TeamUpsert(WireModel):
     reset_if_name_exist: bool | None = None
 
 
-class TeamUpsertResult(WireModel):
+class TeamUpsertResponse(WireModel):
     """What ``/team/upsert`` returns."""
 
     team_id: int
     team_name: str = ""
 
 
-class Member(WireModel):
-    """``MemberItem`` from ``/member/list``."""
+class MemberItem(WireModel):
+    """A member as ``/member/list`` returns it."""
 
     member_id: int
     member_name: str = ""
@@ -364,7 +473,7 @@ class Member(WireModel):
     updated_at: int = 0
 
 
-class MemberInfo(WireModel):
+class MemberInfoResponse(WireModel):
     """``/member/info``: the member owning the app key, and their account."""
 
     member_id: int = 0
@@ -390,8 +499,8 @@ class MemberInfo(WireModel):
     domain: str = ""
 
 
-class Person(WireModel):
-    """``PersonItem`` from ``/person/infos``: a member (``as_`` ``"member"``) or the account owner."""
+class PersonItem(WireModel):
+    """A person as ``/person/infos`` returns it: a member (``as_`` ``"member"``) or the account owner."""
 
     person_id: int
     person_name: str = ""
