@@ -1,6 +1,6 @@
 """``FlashdutyClient``: the one place that talks HTTP to the Flashduty Open API.
 
-It handles what the API documents and what real traffic does (API.md §1–§8): the ``app_key``
+It handles what the API documents and what real traffic does (docs/flashduty-api.md §1–§8): the ``app_key``
 query parameter (never shown: not in errors, reprs, logs or URLs a user sees), the envelope and
 its error codes (an error inside a 200 is an error; ``"0"``/``""``/``"OK"`` codes are success),
 retries with exponential backoff and jitter on 429 (honouring ``Retry-After``), 5xx, timeouts and
@@ -57,7 +57,7 @@ __all__ = ["DEFAULT_BASE_URL", "FlashdutyClient"]
 
 DEFAULT_BASE_URL = "https://api.flashcat.cloud"
 PAGE_SIZE = 100
-MAX_OFFSET = 10_000  # the API refuses p * limit above this (API.md §7)
+MAX_OFFSET = 10_000  # the API refuses p * limit above this (docs/flashduty-api.md §7)
 BATCH_SIZE = 100  # /team/infos takes at most 100 ids
 DEFAULT_WINDOW = 7 * 86400  # what Flashduty's own clients use to read a schedule
 
@@ -450,7 +450,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _error_for(code: str, response: httpx.Response, envelope: Envelope | None,
                fields: dict[str, Any]) -> APIError:
-    """Map an error code and HTTP status to the exception class (API.md §4: the code wins)."""
+    """Map an error code and HTTP status to the exception class (docs/flashduty-api.md §4: the code wins)."""
     status = response.status_code
     if code == "ResourceNotFound":
         return NotFound(**fields)

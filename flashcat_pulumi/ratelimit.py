@@ -78,10 +78,10 @@ class RateLimit:
 
 
 DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
-"""Every operation in scope except preview, per account (API.md §5)."""
+"""Every operation in scope except preview, per account (docs/flashduty-api.md §5)."""
 
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
-"""``POST /schedule/preview``, per account (API.md §5)."""
+"""``POST /schedule/preview``, per account (docs/flashduty-api.md §5)."""
 
 CLIENT_MARGIN = 0.1
 """Seconds added to every window on the client side: network and scheduling jitter between leaving

@@ -1,11 +1,11 @@
 """The rotation engine: stored schedule layers + a window + the account time zone -> shifts.
 
-Implements API.md §10.4–§10.5. Per layer: shift ``k`` of the rotation belongs to ``groups[k mod n]``;
+Implements docs/flashduty-api.md §10.4–§10.5. Per layer: shift ``k`` of the rotation belongs to ``groups[k mod n]``;
 it is clipped to the layer's lifetime, reduced to the day mask and the restriction windows, then
 clipped to the requested window. ``final`` merges the layers: overrides (``mode`` 1) preempt normal
 layers, and among layers of the same kind the later one in the list wins.
 
-Decisions where API.md is silent:
+Decisions where docs/flashduty-api.md is silent:
 
 * Periods in hours, days and ``rotation_duration`` are fixed spans of elapsed seconds, so a daily
   rotation in a zone with DST moves by an hour of wall clock. Only one-week periods (aligned to

@@ -6,7 +6,7 @@ engine would perform, over gRPC against a real ``python -u -m pulumi.dynamic`` s
 the provider code runs in the provider process exactly as under ``pulumi up``, and its outputs flow
 back into the program (a dependent resource can take another one's output as an input).
 
-What is emulated (see /work/shared/reference/pulumi-dynamic.md and the engine's Go source):
+What is emulated (see docs/pulumi-dynamic.md and the engine's Go source):
 
 * Check(olds = old inputs, news) → Create for a new resource; Diff(olds = old outputs) → Update,
   or a SameStep that keeps the old outputs; resources no longer in the program are deleted last.

@@ -40,7 +40,7 @@ MON_0000 = 1796572800  # 2026-12-07 00:00 +08:00
 HOUR, DAY, WEEK = 3600, 86400, 604800
 TZ = "Asia/Shanghai"
 UNKNOWN = Unknown()
-API_EXAMPLE = Path("/work/shared/flashduty-api/openapi.subset.json")
+API_EXAMPLE = Path(__file__).resolve().parents[1] / "flashcat_pulumi" / "emulator" / "openapi.subset.json"
 
 
 def person_id(ref):

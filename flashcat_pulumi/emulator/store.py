@@ -1,13 +1,13 @@
 """The emulated Flashduty account: its state and the business logic of every endpoint.
 
 Nothing here knows about HTTP. :meth:`Store.call` takes a path, a decoded JSON body and the person
-acting, validates the body the way API.md §9–§11 describe, and returns the ``data`` of the reply or
+acting, validates the body the way docs/flashduty-api.md §9–§11 describe, and returns the ``data`` of the reply or
 raises :class:`StoreError` with the HTTP status, error code and message to answer with. One
 re-entrant lock serialises every call; changes are validated completely before anything is
 modified, so a refused request changes nothing, and each committed change is written to the state
 file (atomically) when there is one.
 
-Decisions where API.md is silent:
+Decisions where docs/flashduty-api.md is silent:
 
 * Ids of teams, schedules and invited people come from one counter, starting at 6000000000000.
 * A schedule without a team has ``team_id`` (and ``group_id``) 0; a schedule created without
