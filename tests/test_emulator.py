@@ -23,8 +23,8 @@ import pytest
 
 from flashcat_pulumi import cli
 from flashcat_pulumi.emulator import DEFAULT_PEOPLE, Emulator, Faults, RequestRecord, SeedPerson, load_seed
+from flashcat_pulumi.emulator.errors import ApiError
 from flashcat_pulumi.emulator.faults import parse_latency
-from flashcat_pulumi.emulator.store import StoreError
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = "test-app-key-0123456789"
@@ -1025,16 +1025,16 @@ def test_ui_refusals(api, emulator):
     team_id = api.ok("/team/upsert", {"team_name": "SRE", "person_ids": [ALICE]})["team_id"]
     api.ok("/team/upsert", {"team_name": "Ops"})
     schedule_id = create(api)
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(ApiError) as info:
         emulator.ui.rename_team(team_id, "Ops")
     assert info.value.code == "InvalidParameter"
-    with pytest.raises(StoreError, match="ResourceNotFound"):
+    with pytest.raises(ApiError, match="ResourceNotFound"):
         emulator.ui.delete_schedule(1234567890123)
-    with pytest.raises(StoreError, match="ResourceNotFound"):
+    with pytest.raises(ApiError, match="ResourceNotFound"):
         emulator.ui.remove_member(team_id, BOB)
-    with pytest.raises(StoreError, match="no person with id 999"):
+    with pytest.raises(ApiError, match="no person with id 999"):
         emulator.ui.add_override(schedule_id, DAY0, DAY0 + HOUR, 999)
-    with pytest.raises(StoreError, match="layer_end: must be after"):
+    with pytest.raises(ApiError, match="layer_end: must be after"):
         emulator.ui.add_override(schedule_id, DAY0, DAY0, ALICE)
     with pytest.raises(TypeError, match="colour"):
         emulator.ui.edit_schedule(schedule_id, colour="red")
@@ -1043,10 +1043,10 @@ def test_ui_refusals(api, emulator):
     with pytest.raises(ValueError, match="exactly one"):
         emulator.ui.add_reference("escalate_rule", "x")
     ref_id = emulator.ui.add_reference("escalate_rule", "x", schedule_id=schedule_id)
-    with pytest.raises(StoreError, match="ReferenceExist"):
+    with pytest.raises(ApiError, match="ReferenceExist"):
         emulator.ui.delete_schedule(schedule_id)
     emulator.ui.remove_reference(ref_id)
-    with pytest.raises(StoreError, match="ResourceNotFound"):
+    with pytest.raises(ApiError, match="ResourceNotFound"):
         emulator.ui.remove_reference(ref_id)
     assert len(emulator.schedule(schedule_id)["layers"]) == 1
 

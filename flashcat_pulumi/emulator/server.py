@@ -3,8 +3,10 @@
 Each request passes, in this order: the route (404 ``RouteNotFound``), the method (405
 ``MethodNotAllowed``), the ``app_key`` (401 ``Unauthorized``), the rate limit of (key, path) (429
 ``RequestTooFrequently`` with ``Retry-After``), the injected faults, the content type (400
-``InvalidContentType``), the key's permission (403 ``AccessDenied``), and then the store, which
-parses and validates the body. Replies carry the Flashduty envelope and a ``Flashcat-Request-Id``
+``InvalidContentType``), the key's permission (403 ``AccessDenied``), then the body: a JSON
+object (400 ``InvalidParameter``), then the endpoint's rules (:mod:`.schedules`, :mod:`.teams`),
+under the state's lock. :data:`ROUTES` is the one table of what is served and how.
+Replies carry the Flashduty envelope and a ``Flashcat-Request-Id``
 header equal to the body's ``request_id``. The app key is never logged or recorded: the request
 log keeps the path without its query string.
 
@@ -15,6 +17,7 @@ room for network jitter itself (flashcat-pulumi's client does, see :mod:`flashca
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import math
 import secrets
@@ -35,12 +38,39 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flashcat_pulumi.emulator.body import Body
+from flashcat_pulumi.emulator.console import WebConsole
+from flashcat_pulumi.emulator.errors import ApiError
 from flashcat_pulumi.emulator.faults import Faults
 from flashcat_pulumi.emulator.people import SeedPerson, resolve_seed
-from flashcat_pulumi.emulator.store import Store, StoreError, WebUI
+from flashcat_pulumi.emulator.schedules import (
+    item,
+    schedule_create,
+    schedule_delete,
+    schedule_info,
+    schedule_infos,
+    schedule_list,
+    schedule_preview,
+    schedule_self,
+    schedule_update,
+)
+from flashcat_pulumi.emulator.state import State
+from flashcat_pulumi.emulator.teams import (
+    member_info,
+    member_list,
+    oncall_roles,
+    person_infos,
+    person_item,
+    team_delete,
+    team_info,
+    team_infos,
+    team_item,
+    team_list,
+    team_upsert,
+)
 from flashcat_pulumi.ratelimit import DEFAULT_LIMIT, PREVIEW_LIMIT, RateLimit, RateLimiter
 
-__all__ = ["PERMISSIONS", "ROUTES", "Emulator", "RequestRecord"]
+__all__ = ["PERMISSIONS", "ROUTES", "Emulator", "RequestRecord", "Route"]
 
 PERMISSIONS = ("schedules:read", "schedules:manage", "teams:manage")
 """The permissions an extra app key (``keys=``) can hold; the main app key holds all of them."""
@@ -55,30 +85,40 @@ _TEAMS = frozenset({"teams:manage"})
 _NONE: frozenset[str] = frozenset()
 
 
+Handler = Callable[[State, Body, int], Any]
+"""An endpoint: ``(state, body, actor) -> data``, called with the state's lock held."""
+
+
 @dataclass(frozen=True)
-class _Route:
+class Route:
+    """How one path is served."""
+
     method: str
-    permissions: frozenset[str]  # any one of them; empty means any valid key
+    permissions: frozenset[str]
+    """Any one of them lets a key in; empty means any valid key."""
+    handler: Handler
+    mutates: bool = False
+    """Whether a success changes the state (and so rewrites the state file)."""
 
 
-ROUTES: dict[str, _Route] = {  # every path served, its method and the permissions it needs
-    "/schedule/create": _Route("POST", _MANAGE),
-    "/schedule/update": _Route("POST", _MANAGE),
-    "/schedule/delete": _Route("POST", _MANAGE),
-    "/schedule/info": _Route("POST", _READ),
-    "/schedule/infos": _Route("POST", _READ),
-    "/schedule/list": _Route("POST", _NONE),
-    "/schedule/self": _Route("POST", _READ),
-    "/schedule/preview": _Route("POST", _READ),
-    "/team/upsert": _Route("POST", _TEAMS),
-    "/team/info": _Route("POST", _NONE),
-    "/team/infos": _Route("POST", _NONE),
-    "/team/list": _Route("POST", _NONE),
-    "/team/delete": _Route("POST", _TEAMS),
-    "/member/list": _Route("POST", _NONE),
-    "/member/info": _Route("POST", _NONE),
-    "/person/infos": _Route("POST", _NONE),
-    "/oncall/roles": _Route("GET", _NONE),
+ROUTES: dict[str, Route] = {  # every path served (docs/flashduty-api.md §6 for the permissions)
+    "/schedule/create": Route("POST", _MANAGE, schedule_create, mutates=True),
+    "/schedule/update": Route("POST", _MANAGE, schedule_update, mutates=True),
+    "/schedule/delete": Route("POST", _MANAGE, schedule_delete, mutates=True),
+    "/schedule/info": Route("POST", _READ, schedule_info),
+    "/schedule/infos": Route("POST", _READ, schedule_infos),
+    "/schedule/list": Route("POST", _NONE, schedule_list),
+    "/schedule/self": Route("POST", _READ, schedule_self),
+    "/schedule/preview": Route("POST", _READ, schedule_preview),
+    "/team/upsert": Route("POST", _TEAMS, team_upsert, mutates=True),
+    "/team/info": Route("POST", _NONE, team_info),
+    "/team/infos": Route("POST", _NONE, team_infos),
+    "/team/list": Route("POST", _NONE, team_list),
+    "/team/delete": Route("POST", _TEAMS, team_delete, mutates=True),
+    "/member/list": Route("POST", _NONE, member_list),
+    "/member/info": Route("POST", _NONE, member_info),
+    "/person/infos": Route("POST", _NONE, person_infos),
+    "/oncall/roles": Route("GET", _NONE, oncall_roles),  # legacy, docs/flashduty-api.md §9.4
 }
 
 
@@ -241,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self._execute(route, path, permissions, raw)
         return (None, fault) if fault == "drop_after" else (reply, fault)
 
-    def _execute(self, route: _Route, path: str, permissions: frozenset[str], raw: bytes) -> _Reply:
+    def _execute(self, route: Route, path: str, permissions: frozenset[str], raw: bytes) -> _Reply:
         body: Any = {}
         if route.method == "POST":
             media_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -257,9 +297,14 @@ class _Handler(BaseHTTPRequestHandler):
             if not isinstance(body, dict):
                 return _failure(400, "InvalidParameter", "The request body must be a JSON object.")
         emulator = self.server.emulator
+        state = emulator._state
         try:
-            return _success(emulator._store.call(path, body, emulator._store.key_owner))
-        except StoreError as error:
+            with state.lock:
+                data = route.handler(state, Body(body), state.key_owner)
+                if route.mutates:
+                    state.save()
+                return _success(copy.deepcopy(data))  # the reply is written after the lock is released
+        except ApiError as error:
             return _failure(error.status, error.code, error.message, refs=error.refs)
         except Exception:
             emulator._log_line(f"internal error on {path}:\n{traceback.format_exc()}")
@@ -407,10 +452,9 @@ class Emulator:
         self._limiters: dict[tuple[str, str], RateLimiter | None] = {}
         self._limiters_lock = threading.Lock()
         self._log = log
-        self._store = Store(people=resolve_seed(seed), time_zone=time_zone, clock=clock,
-                            state_file=state_file)
-        self.ui = WebUI(self._store)
-        """Out-of-band changes, as a person in the web console would make them (:class:`WebUI`)."""
+        self._state = State(people=resolve_seed(seed), time_zone=time_zone, clock=clock, state_file=state_file)
+        self.ui = WebConsole(self._state)
+        """Out-of-band changes, as a person in the web console would make them (:class:`WebConsole`)."""
         self._requests: list[RequestRecord] = []
         self._requests_lock = threading.Lock()
         self._server: _Server | None = None
@@ -445,7 +489,7 @@ class Emulator:
             self._thread.join(timeout=1.0)
         self._server = None
         self._thread = None
-        self._store.save()
+        self._state.save()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -501,23 +545,31 @@ class Emulator:
 
     def schedules(self) -> list[dict[str, Any]]:
         """Every stored schedule (``ScheduleItem`` with layers, no computed shifts), oldest first."""
-        return self._store.schedules()
+        with self._state.lock:
+            return copy.deepcopy([item(self._state, s, layers=True, window=None)
+                                  for s in self._state.schedules.values()])
 
     def schedule(self, schedule_id: int) -> dict[str, Any] | None:
         """One stored schedule like :meth:`schedules`; ``None`` if it does not exist."""
-        return self._store.schedule(schedule_id)
+        with self._state.lock:
+            stored = self._state.schedules.get(schedule_id)
+            return None if stored is None else copy.deepcopy(item(self._state, stored, layers=True, window=None))
 
     def teams(self) -> list[dict[str, Any]]:
         """Every team (``TeamItem``), oldest first."""
-        return self._store.teams()
+        with self._state.lock:
+            return copy.deepcopy([team_item(self._state, t) for t in self._state.teams.values()])
 
     def team(self, team_id: int) -> dict[str, Any] | None:
         """One team (``TeamItem``); ``None`` if it does not exist."""
-        return self._store.team(team_id)
+        with self._state.lock:
+            stored = self._state.teams.get(team_id)
+            return None if stored is None else copy.deepcopy(team_item(self._state, stored))
 
     def people(self) -> list[dict[str, Any]]:
         """Everyone in the account (``PersonItem``, phone unmasked), including invited people."""
-        return self._store.people()
+        with self._state.lock:
+            return [{**person_item(self._state, p), "phone": p["phone"]} for p in self._state.people.values()]
 
     # --- rate limits -----------------------------------------------------------------------------
 
