@@ -1,0 +1,45 @@
+"""Fault specs and decisions (:class:`Faults`), without HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from flashcat_pulumi.emulator import Faults
+from flashcat_pulumi.emulator.faults import parse_latency
+from tests.emulator.conftest import (
+    KEY,
+    NOW,
+)
+
+pytestmark = pytest.mark.emulator(app_key=KEY, clock=lambda: NOW)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"rate_429": 1.5}, "Faults.rate_429: must be a probability between 0 and 1"),
+    ({"drop_after": -0.1}, "Faults.drop_after: must be a probability"),
+    ({"rate_500": 0.6, "drop_before": 0.6}, "the probabilities add up to 1.2"),
+    ({"latency": (0.5, 0.1)}, "Faults.latency: must be (min, max) seconds"),
+])
+def test_faults_reject_bad_values(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Faults(**kwargs)
+
+
+def test_fault_specs():
+    faults = Faults.parse("429=0.05,500=0.02,drop_before=0.01,drop_after=0.01,seed=7")
+    assert (faults.rate_429, faults.rate_500, faults.drop_before, faults.drop_after, faults.seed) == (
+        0.05, 0.02, 0.01, 0.01, 7)
+    assert Faults(latency=0.2).latency == (0.2, 0.2)
+    for bad in ("429", "404=0.1", "seed=x", "500=2"):
+        with pytest.raises(ValueError, match="invalid fault"):
+            Faults.parse(bad)
+    with pytest.raises(ValueError, match="unknown fault outcome"):
+        Faults().script("/team/list", "503")
+    assert parse_latency("20ms") == (0.02, 0.02)
+    assert parse_latency("10ms-50ms") == (0.01, 0.05)
+    assert parse_latency("0.2s") == (0.2, 0.2)
+    for bad in ("20", "fast", "50ms-10ms", "1ms-2ms-3ms"):
+        with pytest.raises(ValueError, match="latency"):
+            parse_latency(bad)
