@@ -16,7 +16,7 @@ from flashcat_pulumi.errors import UnknownPeople
 __all__ = ["Directory", "PersonRef"]
 
 PersonRef = int | str
-"""A person id, or a (lowercased) email."""
+"""A person as a program names them: a person id, or a lowercased email address."""
 
 
 class Directory:

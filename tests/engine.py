@@ -66,6 +66,7 @@ __all__ = [
     "ReadResponse",
     "Result",
     "StateEntry",
+    "property_diff",
 ]
 
 UNKNOWN = rpc.UNKNOWN
@@ -450,7 +451,9 @@ class Result:
 
     ``steps``: ``create``, ``update``, ``same``, ``replace``, ``delete``, ``read`` (refresh, or
     ``ResourceOptions(id=...)``), ``drop`` (refresh found it gone), ``discard`` (an external
-    resource forgotten). ``outputs``: the plain outputs handed to the program, without
+    resource forgotten). ``changes``: for an update, the property lines ``pulumi preview --diff``
+    prints for a dynamic resource (its old inputs against the new checked inputs, see
+    :func:`property_diff`). ``outputs``: the plain outputs handed to the program, without
     ``__provider``; during preview a key missing there is unknown to the program, and ``ids`` holds
     :data:`UNKNOWN` for a resource that would be created. ``exports``: the program's
     ``pulumi.export`` values (:data:`UNKNOWN` when unknown), ``secret_exports`` those that are
@@ -459,6 +462,7 @@ class Result:
 
     steps: dict[str, str] = field(default_factory=dict)
     diffs: dict[str, Diff] = field(default_factory=dict)
+    changes: dict[str, list[str]] = field(default_factory=dict)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
     exports: dict[str, Any] = field(default_factory=dict)
@@ -675,6 +679,7 @@ class Engine:
             return self._finish(run, name, None, "replace", "", checked, secret_inputs)
         # On DIFF_UNKNOWN the engine compares old and new inputs itself (including __provider).
         if diff.changes == "some" or (diff.changes == "unknown" and old.inputs != checked):
+            result.changes[name] = property_diff(old.inputs, checked)
             if run.preview:
                 return self._finish(run, name, None, "update", old.id, checked, secret_inputs)
             raw = self.server.update(old.id, urn, old.outputs, checked, old.inputs)
@@ -698,6 +703,42 @@ class Engine:
         run.result.ids[name] = id_ or UNKNOWN
         run.result.outputs[name] = _public(known)
         return id_, {key: rpc.wrap_rpc_secret(value) if key in secret_keys else value for key, value in known.items()}
+
+
+def property_diff(old: Any, new: Any, path: str = "") -> list[str]:
+    """The property lines of ``pulumi preview --diff`` for a dynamic resource. Its provider sends no
+    detailed diff, so the CLI compares the old inputs with the new ones itself (#13839) and prints
+    ``~ path: old => new`` for a changed value, ``+ path: new`` and ``- path: old`` for added and
+    removed ones (``__provider`` is never shown). Values are written as JSON, whole numbers as ints."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        lines = []
+        for key in [*old, *(key for key in new if key not in old)]:
+            if key == PROVIDER_KEY:
+                continue
+            where = f"{path}.{key}" if path else str(key)
+            if key not in new or new[key] is None:
+                lines += [] if old[key] is None else [f"- {where}: {_shown(old[key])}"]
+            elif key not in old or old[key] is None:
+                lines.append(f"+ {where}: {_shown(new[key])}")
+            else:
+                lines += property_diff(old[key], new[key], where)
+        return lines
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [line for i, (before, after) in enumerate(zip(old, new, strict=True))
+                for line in property_diff(before, after, f"{path}[{i}]")]
+    return [] if old == new else [f"~ {path}: {_shown(old)} => {_shown(new)}"]
+
+
+def _shown(value: Any) -> str:
+    def whole(item: Any) -> Any:
+        if isinstance(item, float) and item.is_integer():
+            return int(item)
+        if isinstance(item, Mapping):
+            return {key: whole(part) for key, part in item.items()}
+        if isinstance(item, list):
+            return [whole(part) for part in item]
+        return item
+    return "<unknown>" if value == UNKNOWN else json.dumps(whole(value), ensure_ascii=False)
 
 
 def _public(outputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ def test_provider_is_small_by_reference_and_secret_free(mocks):
             assert not rpc.is_rpc_secret(raw)  # nothing secret inside: no need to encrypt it
             assert len(raw) <= 300
             pickled = base64.b64decode(raw)
-            assert b"flashcat_pulumi.providers" in pickled  # by reference, not by value
+            assert b"flashcat_pulumi.resources." in pickled  # by reference, not by value
             assert SECRET_KEY.encode() not in pickled
 
     return pulumi.Output.all(team.urn, schedule.urn).apply(check)

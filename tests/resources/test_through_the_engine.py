@@ -1,5 +1,6 @@
 """Team and Schedule through the real ``python -m pulumi.dynamic`` server, driven as the engine does
-(tests/engine.py), against the emulator: up, preview, refresh, drift, adoption, deletes, errors."""
+(tests/engine.py), against the emulator: up, preview, refresh, drift, adoption, deletes, the diff a
+reviewer reads, and errors as the user sees them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import flashcat_pulumi as fd
 from flashcat_pulumi import FlashdutyClient
 from flashcat_pulumi.emulator import Emulator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "flashcat-test"
 KEY = "engine-test-app-key-0123456789abcdef"
 ALICE, BOB, CAROL = 2476444212131, 2476444212132, 2476444212133
@@ -46,16 +47,17 @@ def client(emu: Emulator) -> Iterator[FlashdutyClient]:
         yield c
 
 
-def stack(name: str, *, rotation: str = "1w", description: str = "primary", overrides: list | None = None,
-          notify: fd.Notify | None = None, adopt: bool = False, team: bool = True):
+def stack(name: str, *, rotation: str = "1w", handoff: str = "mon 09:00", description: str = "primary",
+          overrides: list | None = None, notify: fd.Notify | None = None, adopt: bool = False, team: bool = True,
+          time_zone: str = "Asia/Shanghai"):
     """A program: team ``name`` and schedule ``name primary`` owned by it."""
     def program() -> None:
         sre = fd.Team("team", team_name=name, members=["alice@example.com", "bob@example.com", CAROL]) if team else None
         schedule = fd.Schedule(
             "schedule", schedule_name=f"{name} primary", description=description,
-            team_id=sre.team_id if sre else None, time_zone="Asia/Shanghai", adopt=adopt,
+            team_id=sre.team_id if sre else None, time_zone=time_zone, adopt=adopt,
             layers=[fd.Layer(layer_name="weekly", layer_start=START, rotation_duration=rotation,
-                             handoff_time="mon 09:00", groups=[["alice@example.com"], ["bob@example.com"]])],
+                             handoff_time=handoff, groups=[["alice@example.com"], ["bob@example.com"]])],
             overrides=overrides, notify=notify)
         pulumi.export("on_call", schedule.current_oncall)
     return program
@@ -242,3 +244,88 @@ def test_missing_app_key_is_a_one_line_error(monkeypatch, emu):
             Engine(bare).up(stack("NoKey"))
     assert "no Flashduty app key" in info.value.last_line
     assert "flashduty:appKey" in info.value.last_line and "FLASHDUTY_APP_KEY" in info.value.last_line
+
+
+# --- what a reviewer reads -----------------------------------------------------------------------
+
+def test_a_changed_handoff_reads_as_written_in_the_diff(engine, emu):
+    engine.up(stack("Handoff"))
+    layer = engine.entry("schedule").inputs["layers"][0]
+    assert (layer["handoff_time"], layer["rotation_duration"], layer["layer_start"]) \
+        == ("mon 09:00", "1w", "2026-11-02T09:00:00+08:00")  # what Pulumi stores
+    preview = engine.preview(stack("Handoff", handoff="tue 10:00"))
+    assert preview.steps["schedule"] == "update"
+    assert preview.changes["schedule"] == ['~ layers[0].handoff_time: "mon 09:00" => "tue 10:00"']
+    engine.up(stack("Handoff", handoff="tue 10:00"))
+    assert stored(emu, "Handoff primary")["layers"][0]["handoff_time"] == 24 * 3600 + 10 * 3600
+
+
+def test_a_time_zone_change_that_moves_nothing_is_no_change(engine):
+    def exact(zone: str):  # the same instant, written with its offset, read in two zones
+        def program() -> None:
+            fd.Schedule("schedule", schedule_name="Zones", time_zone=zone, layers=[fd.Layer(
+                layer_start="2026-11-02T09:00+08:00", rotation_duration="1d", groups=[["alice@example.com"]])])
+        return program
+
+    engine.up(exact("Asia/Shanghai"))
+    preview = engine.preview(exact("UTC"))
+    assert preview.steps == {"schedule": "same"}
+    assert engine.up(exact("UTC")).steps == {"schedule": "same"}
+    assert engine.entry("schedule").inputs["layers"][0]["layer_start"] == "2026-11-02T01:00:00+00:00"
+
+
+# --- errors as the user sees them: at most 5 lines, the last one the message ----------------------
+
+def assert_user_facing(error: ProviderError, *parts: str) -> None:
+    lines = error.details.strip().splitlines()
+    assert 1 <= len(lines) <= 5, error.details
+    assert lines[-1] == error.last_line
+    for part in parts:
+        assert part in error.last_line, error.last_line
+    assert KEY not in error.details and "Traceback" not in error.details
+
+
+def test_error_text_for_an_unknown_email(engine):
+    def program() -> None:
+        fd.Team("team", team_name="Typo text", members=["bobb@example.com"])
+
+    with pytest.raises(ProviderError) as info:
+        engine.up(program)
+    assert_user_facing(info.value, "UnknownPeople: unknown people: no Flashduty member has the email "
+                                   "bobb@example.com (invite them in Flashduty first, or fix the typo)")
+
+
+def test_error_text_for_a_team_in_use(engine, client):
+    result = engine.up(stack("In use", team=True))
+    client.create_schedule({"schedule_name": "In use other", "team_id": int(result.ids["team"]), "layers": [
+        {"layer_start": 1796000000, "rotation_duration": 86400,
+         "groups": [{"members": [{"role_id": 0, "person_ids": [CAROL]}]}]}]})
+    with pytest.raises(ProviderError) as info:
+        engine.destroy()
+    assert_user_facing(info.value, f"cannot delete team 'In use' (team_id {result.ids['team']}): it is still used "
+                                   "by schedule 'In use other'; delete those or move them to another team first "
+                                   "(request_id: ")
+
+
+def test_error_text_for_a_wrong_app_key(emu):
+    with ProviderServer(ROOT, project=PROJECT) as wrong:
+        wrong.configure({"flashduty:appKey": "not-the-key", "flashduty:baseUrl": emu.base_url},
+                        secret_keys={"flashduty:appKey"})
+        with pytest.raises(ProviderError) as info:
+            Engine(wrong).up(stack("Wrong key", team=False))
+    assert_user_facing(info.value, "Unauthorized: Flashduty /member/list failed: Unauthorized (HTTP 401): You are "
+                                   "unauthorized.; check the app key (stack config flashduty:appKey or env "
+                                   "FLASHDUTY_APP_KEY) (request_id: ")
+    assert "not-the-key" not in info.value.details
+
+
+def test_error_text_for_a_server_failing_every_retry(engine, emu):
+    emu.faults.script("/team/upsert", "500", "500", "500", "500")
+    try:
+        with pytest.raises(ProviderError) as info:
+            engine.up(stack("Down", team=True))
+    finally:
+        emu.faults.clear()
+    assert_user_facing(info.value, "ServerError: Flashduty /team/upsert failed: InternalError (HTTP 500): We "
+                                   "encountered an internal error", "(request_id: ")
+    assert [team for team in emu.teams() if team["team_name"] == "Down"] == []

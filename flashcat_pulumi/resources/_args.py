@@ -1,0 +1,328 @@
+"""What the resources' input models share: pydantic plumbing for Pulumi's inputs.
+
+Each resource declares one pydantic model of its inputs (``TeamArgs``, ``ScheduleArgs`` and their
+parts); this module gives them the behaviour Pulumi's ``check`` needs:
+
+* every leaf is one of the small parsers of :mod:`._forms`, run by :func:`leaf`, so the friendly
+  forms, the API's own spellings and the canonical forms are all accepted;
+* values not known yet (``pulumi.output.Unknown``, during preview) pass through unvalidated, at
+  any depth, and the checks that need them are skipped;
+* failures are collected, never raised: :func:`check` returns each as a :class:`Failure` with its
+  property path (``layers[1].restrict_periods[0].restrict_end``) and what is allowed; an unknown
+  key is one failure that suggests the closest allowed key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar
+
+from pulumi.output import Unknown
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from flashcat_pulumi.resources._forms import FormError, parse_person, parse_string, person_order, show
+
+__all__ = [
+    "SKIPPED",
+    "Args",
+    "Failure",
+    "check",
+    "fail",
+    "failures_of",
+    "field",
+    "has_unknown",
+    "is_known",
+    "leaf",
+    "listed",
+    "optional",
+    "parse_each",
+    "path_of",
+    "people",
+    "reject",
+    "sorted_known",
+    "strings",
+]
+
+M = TypeVar("M", bound="Args")
+
+_REASON = "flashduty"
+SKIPPED = "flashduty_skipped"
+"""Error type of a value that cannot be read because another one failed (reported there already)."""
+
+
+class Failure(NamedTuple):
+    """One problem in a resource's inputs: where (``layers[1].groups[0]``) and what is allowed."""
+
+    path: str
+    reason: str
+
+
+def reject(reason: str) -> PydanticCustomError:
+    """The error for a value that cannot be used (``reason`` says what is allowed)."""
+    return PydanticCustomError(_REASON, "{reason}", {"reason": reason})
+
+
+def fail(failures: Mapping[str | tuple[str | int, ...], str], title: str = "inputs") -> ValidationError:
+    """Failures of several fields of one model at once, raised from a model validator:
+    ``raise fail({"layer_end": "must be after ..."})``. Keys are field names or loc tuples."""
+    return ValidationError.from_exception_data(title, [
+        InitErrorDetails(type=reject(reason), loc=(where,) if isinstance(where, str) else where, input=None)
+        for where, reason in failures.items()])
+
+
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+
+
+def is_known(*values: Any) -> bool:
+    """Whether none of ``values`` is, or holds, a value not known yet."""
+    for value in values:  # noqa: SIM110 - a plain loop: check() calls this for every value
+        if type(value) not in _SCALARS and has_unknown(value):
+            return False
+    return True
+
+
+def has_unknown(value: Any) -> bool:
+    """Whether ``value`` is, or holds (in dicts, lists, tuples), a value not known yet."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return False
+    for item in value:  # noqa: SIM110 - a plain loop: check() calls this for every value
+        if type(item) not in _SCALARS and has_unknown(item):
+            return True
+    return False
+
+
+def field(validate: Callable[[Any, ValidationInfo], Any], *, required: bool = False) -> Any:
+    """A field checked by ``validate(value, info)``, which raises :class:`FormError` (or a
+    :class:`ValidationError` with failures below the field). Values not known yet pass untouched.
+
+    An absent field takes its declared default unchecked, except a ``required`` one, whose default
+    ``None`` goes through ``validate`` so that it can say what is missing.
+    """
+    def run(value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, Unknown):
+            return value
+        try:
+            return validate(value, info)
+        except FormError as error:
+            raise reject(str(error)) from None
+
+    metadata: tuple[Any, ...] = (PlainValidator(run), Field(validate_default=True)) if required else \
+        (PlainValidator(run),)
+    return Annotated[(Any, *metadata)]
+
+
+def leaf(parse: Callable[..., Any], *, required: str | None = None, context: bool = False) -> Any:
+    """A field read by ``parse`` (which raises :class:`FormError`). Absent, it takes its declared
+    default, or fails with ``required`` (which says what to give) when that is set.
+    ``context=True`` passes the validation context (the schedule's zone) to ``parse``.
+    """
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            if required is not None:
+                raise FormError(required)
+            return None
+        return parse(value, info.context) if context else parse(value)
+
+    return field(validate, required=required is not None)
+
+
+def parse_each(value: Any, parse: Callable[[Any], Any], what: str) -> list[Any]:
+    """``parse`` applied to every item of a list, failures reported under ``[i]``. One item given
+    alone (a string or a number) is a list of one whose failure is reported at the field itself."""
+    if isinstance(value, str | int | float):
+        return [parse(value)]
+    if isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, list):
+        raise FormError(f"must be a list of {what}, got {show(value)}")
+    parsed, failures = [], {}
+    for index, item in enumerate(value):
+        if isinstance(item, Unknown):
+            parsed.append(item)
+            continue
+        try:
+            parsed.append(parse(item))
+        except FormError as error:
+            failures[(index,)] = str(error)
+    if failures:
+        raise fail(failures)
+    return parsed
+
+
+def sorted_known(items: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
+    """Sorted by ``key``; items not known yet follow in their given order (they cannot be compared)."""
+    items = list(items)
+    if all(type(item) in _SCALARS for item in items):
+        return sorted(items, key=key)
+    known, unknown = [], []
+    for item in items:
+        (known if is_known(item) else unknown).append(item)
+    return sorted(known, key=key) + unknown
+
+
+def strings(parse: Callable[[Any], str] = parse_string, *, optional: bool = False) -> Any:
+    """A list of strings as a sorted set; ``None`` is empty, or stays ``None`` when ``optional``."""
+    def validate(value: Any, _info: ValidationInfo) -> Any:
+        if value is None:
+            return None if optional else []
+        if isinstance(value, str):
+            raise FormError(f"must be a list of strings, got {show(value)}")
+        return sorted_known(dict.fromkeys(parse_each(value, parse, "strings")), str)
+    return field(validate)
+
+
+def people(*, empty: str | None = None, optional: bool = False) -> Any:
+    """People (or one person given alone): ids and emails, deduplicated, ids ascending then emails.
+
+    ``None`` is no one, or stays ``None`` when ``optional``; no one fails with ``empty`` when set.
+    """
+    def validate(value: Any, _info: ValidationInfo) -> Any:
+        if value is None and optional:
+            return None
+        refs = parse_each([] if value is None else value, parse_person, "person ids or emails")
+        if not refs and empty is not None:
+            raise FormError(empty)
+        return sorted_known(dict.fromkeys(refs), person_order)
+    return field(validate, required=empty is not None and not optional)
+
+
+def _keep_unknown(value: Any, handler: Callable[[Any], Any]) -> Any:
+    return value if isinstance(value, Unknown) else handler(value)
+
+
+def optional(model: type[Args]) -> Any:
+    """A field holding one ``model`` object, or ``None``, or a value not known yet."""
+    return Annotated[model | None, WrapValidator(_keep_unknown)]
+
+
+def listed(item: Any, what: str, *, required: str | None = None) -> Any:
+    """A list field of ``item`` (any item may be unknown): ``None`` is empty, a tuple is a list,
+    anything else fails with "must be a list of <what>"; empty fails with ``required`` when given."""
+    def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+        if isinstance(value, Unknown):
+            return value
+        if value is None:
+            value = []
+        if isinstance(value, tuple):
+            value = list(value)
+        if not isinstance(value, list):
+            raise reject(f"must be a list of {what}, got {show(value)}")
+        if not value and required is not None:
+            raise reject(required)
+        return handler(value)
+
+    items = list[Annotated[item, WrapValidator(_keep_unknown)]]
+    if required is None:
+        return Annotated[items, WrapValidator(validate)]
+    return Annotated[items, WrapValidator(validate), Field(validate_default=True)]
+
+
+class Args(BaseModel):
+    """Base of the input models: an object whose keys are the fields (plus :attr:`also_accepted`).
+
+    Keys whose value is ``None`` count as absent (the field takes its default); keys starting with
+    ``__`` belong to the Pulumi engine (``__provider``) and are ignored.
+    """
+
+    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+
+    also_accepted: ClassVar[tuple[str, ...]] = ()
+    """Keys accepted (and ignored) besides the fields, such as server-assigned fields of the API's shape."""
+
+    @classmethod
+    def allowed_keys(cls) -> tuple[str, ...]:
+        return (*cls.model_fields, *cls.also_accepted)
+
+    @classmethod
+    def object_hint(cls) -> str:
+        """How to describe the expected object in a message."""
+        return f"an object with keys {', '.join(cls.model_fields)}"
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._allowed = frozenset(cls.allowed_keys())
+
+    _allowed: ClassVar[frozenset[str]] = frozenset()
+
+    def settle(self, **meanings: Any) -> None:
+        """Set fields to values the model worked out itself (in an after-validator), unvalidated."""
+        self.__dict__.update(meanings)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _known_object(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        return cls._validate_object(data, handler)
+
+    @classmethod
+    def _unknown_keys(cls, data: Mapping[str, Any]) -> list[str]:
+        return [key for key, value in data.items()
+                if key not in cls._allowed and value is not None and not str(key).startswith("__")]
+
+    @classmethod
+    def _validate_object(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, Mapping):
+            raise reject(f"must be {cls.object_hint()}, got {show(data)}")
+        data = {key: value for key, value in data.items() if value is not None}
+        unknown = cls._unknown_keys(data)
+        if not unknown:
+            return handler(data)
+        allowed = ", ".join(cls.allowed_keys())
+        errors = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), cls._allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            errors.append(InitErrorDetails(type=reject(f"unknown key{hint}; allowed: {allowed}"), loc=(str(key),),
+                                           input=data[key]))
+        try:
+            handler({key: value for key, value in data.items() if key not in unknown})
+        except ValidationError as invalid:
+            errors += [InitErrorDetails(type=PydanticCustomError(error["type"], "{reason}",
+                                                                 {"reason": error["msg"]}),
+                                        loc=error["loc"], input=error.get("input"))
+                       for error in invalid.errors()]
+        raise ValidationError.from_exception_data(cls.__name__, errors)
+
+
+def check(model: type[M], props: Any, context: Any = None) -> tuple[M | None, list[Failure]]:
+    """Validate ``props`` with ``model``: the model, or ``None`` and every failure. Never raises for bad input."""
+    try:
+        return model.model_validate(props, context=context), []
+    except ValidationError as invalid:
+        return None, failures_of(invalid)
+
+
+def failures_of(invalid: ValidationError) -> list[Failure]:
+    """The failures of a validation error, in the order found, without the skipped ones."""
+    found = []
+    for error in invalid.errors():
+        if error["type"] == SKIPPED:
+            continue
+        reason = error.get("ctx", {}).get("reason") if error["type"] in (_REASON, SKIPPED) else error["msg"]
+        found.append(Failure(path_of(error["loc"]), reason or error["msg"]))
+    return list(dict.fromkeys(found))
+
+
+def path_of(loc: Iterable[str | int]) -> str:
+    """``("layers", 1, "groups", 0)`` as ``layers[1].groups[0]``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path

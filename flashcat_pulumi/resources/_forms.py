@@ -1,0 +1,381 @@
+"""The friendly input forms, each a small parser paired with the renderer of its canonical form.
+
+A parser takes anything a program may write for one value (``"1d12h"``, a ``timedelta``, seconds
+as Pulumi's floats) and returns its *meaning* (seconds, epoch seconds, weekday numbers ...), or
+raises :class:`FormError` saying what is allowed. A renderer turns a meaning into the one readable
+spelling that Pulumi stores and ``pulumi preview --diff`` shows; parsing that spelling gives the
+meaning back, so canonical forms survive any number of round trips. Pure code: no Pulumi, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flashcat_pulumi.identity import PersonRef
+
+__all__ = [
+    "DAY",
+    "HOUR",
+    "MINUTE",
+    "WEEK",
+    "FormError",
+    "PersonRef",
+    "WallClock",
+    "parse_boolean",
+    "parse_clock",
+    "parse_day_mask_day",
+    "parse_duration",
+    "parse_handoff",
+    "parse_instant",
+    "parse_person",
+    "parse_restrict_mode",
+    "parse_window",
+    "parse_zone",
+    "render_clock",
+    "render_day_mask",
+    "render_duration",
+    "render_handoff",
+    "render_instant",
+    "render_restrict_mode",
+    "render_window",
+    "show",
+    "whole_number",
+]
+
+MINUTE, HOUR, DAY, WEEK = 60, 3600, 86400, 7 * 86400
+MAX_EPOCH = 10**11  # epoch seconds stay below this until the year 5138; larger values are milliseconds
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+RESTRICT_MODES = ("none", "daily", "weekly")
+DAY_SETS = {"weekdays": [1, 2, 3, 4, 5], "weekends": [0, 6]}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_DURATION_UNITS = (("w", WEEK), ("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", 1))
+
+
+class FormError(ValueError):
+    """A value that cannot be used; the message says what is allowed."""
+
+
+class WallClock(datetime):
+    """A naive date-time: a wall-clock time still to be read in the schedule's time zone."""
+
+
+def show(value: Any) -> str:
+    """``repr`` of a value for a message, shortened."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- strings, numbers, booleans, zones ------------------------------------------------------------
+
+def parse_string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FormError(f"must be a string, got {show(value)}")
+    return value
+
+
+def name_parser(max_len: int) -> Callable[[Any], str]:
+    """A required name of 1 to ``max_len`` characters."""
+    def parse(value: Any) -> str:
+        text = parse_string(value)
+        if not text.strip():
+            raise FormError(f"required, 1 to {max_len} characters")
+        if len(text) > max_len:
+            raise FormError(f"must be 1 to {max_len} characters, got {len(text)}")
+        return text
+    return parse
+
+
+def text_parser(max_len: int | None = None) -> Callable[[Any], str]:
+    """A string of at most ``max_len`` characters."""
+    def parse(value: Any) -> str:
+        text = parse_string(value)
+        if max_len is not None and len(text) > max_len:
+            raise FormError(f"must be at most {max_len} characters, got {len(text)}")
+        return text
+    return parse
+
+
+def whole_number(value: Any) -> int:
+    """An int from an int or a whole float (Pulumi delivers every number as a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not value.is_integer()):
+        raise FormError(f"must be a whole number, got {show(value)}")
+    return int(value)
+
+
+def parse_boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FormError(f"must be true or false, got {show(value)}")
+    return value
+
+
+def parse_zone(value: Any) -> ZoneInfo:
+    """An IANA time zone."""
+    if isinstance(value, str) and value:
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise FormError(f"must be an IANA time zone such as 'Asia/Shanghai' or 'UTC', got {show(value)}")
+
+
+# --- durations ---------------------------------------------------------------------------------
+
+def parse_duration(value: Any) -> int:
+    """Seconds from ``"30m"``, ``"12h"``, ``"1d"``, ``"2w"``, ``"1d12h"``, ``"90s"``, a timedelta or seconds."""
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+        if seconds.is_integer():
+            return int(seconds)
+    elif isinstance(value, str):
+        match = _DURATION.match(value.replace(" ", "").lower())
+        if value.strip() and match:
+            return sum(int(part or 0) * unit for part, (_, unit) in zip(match.groups(), _DURATION_UNITS, strict=True))
+    elif not isinstance(value, bool) and isinstance(value, int | float):
+        try:
+            return whole_number(value)
+        except FormError:
+            pass
+    raise FormError(f"must be a duration such as '30m', '12h', '1d', '2w' or '1d12h', whole seconds, or a "
+                    f"timedelta, got {show(value)}")
+
+
+def render_duration(seconds: int) -> str:
+    """The canonical spelling: largest units first, zero parts left out (``"1w"``, ``"1d12h"``, ``"0s"``)."""
+    parts = []
+    for suffix, unit in _DURATION_UNITS:
+        count, seconds = divmod(seconds, unit)
+        if count:
+            parts.append(f"{count}{suffix}")
+    return "".join(parts) or "0s"
+
+
+# --- instants ----------------------------------------------------------------------------------
+
+def parse_instant(value: Any) -> int | WallClock:
+    """Epoch seconds from epoch seconds, an aware datetime or an ISO time with an offset; a naive ISO
+    time or date (or naive datetime) comes back as a :class:`WallClock` to be read in a time zone."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return WallClock(value.year, value.month, value.day, value.hour, value.minute, value.second)
+        return _not_before_1970(int(value.timestamp()))
+    if isinstance(value, date):
+        return WallClock(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):  # Python 3.10's fromisoformat does not read "Z"
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return parse_instant(parsed)
+    elif not isinstance(value, bool) and isinstance(value, int | float):
+        seconds = whole_number(value)
+        if seconds >= MAX_EPOCH:
+            raise FormError(f"must be epoch seconds, got {seconds}, which looks like milliseconds")
+        return _not_before_1970(seconds)
+    raise FormError(f"must be epoch seconds, an ISO time such as '2026-12-07T09:00' (read in time_zone) or "
+                    f"'2026-12-07T09:00+08:00', or a datetime, got {show(value)}")
+
+
+def read_wall_clock(wall: WallClock, zone: ZoneInfo) -> int:
+    """Epoch seconds of a wall-clock time in ``zone``; a time skipped by daylight saving is refused."""
+    aware = datetime(wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, tzinfo=zone)
+    # A wall-clock time skipped by a daylight-saving change does not survive a round trip through UTC.
+    if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != aware.replace(tzinfo=None):
+        raise FormError(f"{aware.replace(tzinfo=None).isoformat()} does not exist in {zone.key} "
+                        f"(skipped by a daylight-saving change)")
+    return _not_before_1970(int(aware.timestamp()))
+
+
+def render_instant(epoch: int, zone: ZoneInfo) -> str:
+    """ISO 8601 with the zone's offset at that instant: ``"2026-11-30T09:00:00+08:00"``."""
+    return datetime.fromtimestamp(epoch, zone).isoformat()
+
+
+def _not_before_1970(seconds: int) -> int:
+    if seconds < 0:
+        raise FormError(f"must not be before 1970-01-01 (epoch 0), got {seconds}")
+    return seconds
+
+
+# --- clock times, weekdays, hand-offs ------------------------------------------------------------
+
+def parse_clock(text: str, *, allow_24: bool = False) -> int:
+    """``"HH:MM"`` (or ``"HH:MM:SS"``) as seconds after 00:00; ``"24:00"`` only where an end may be."""
+    match = _CLOCK.match(text.strip())
+    if match:
+        hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+        if minutes < 60 and seconds < 60 and (hours < 24 or (allow_24 and (hours, minutes, seconds) == (24, 0, 0))):
+            return hours * HOUR + minutes * MINUTE + seconds
+    latest = "24:00" if allow_24 else "23:59"
+    raise FormError(f"must be a time of day 'HH:MM' (00:00 to {latest}), got {show(text)}")
+
+
+def render_clock(seconds: int) -> str:
+    """``"HH:MM"``, or ``"HH:MM:SS"`` when there are seconds; 86400 is ``"24:00"``."""
+    hours, rest = divmod(seconds, HOUR)
+    minutes, secs = divmod(rest, MINUTE)
+    return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
+
+
+def parse_weekday(word: str) -> int:
+    """0 = Monday ... 6 = Sunday, from a name or an abbreviation of at least two letters."""
+    lowered = word.strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if len(lowered) >= 2 and name.startswith(lowered):
+            return index
+    raise FormError(f"{word!r} is not a weekday; use mon, tue, wed, thu, fri, sat or sun")
+
+
+def _week_time(text: str, *, allow_24: bool = False) -> int:
+    """``"mon 09:00"`` as seconds after Monday 00:00."""
+    day, clock = text.split()
+    return parse_weekday(day) * DAY + parse_clock(clock, allow_24=allow_24)
+
+
+def _render_week_time(seconds: int) -> str:
+    day, rest = divmod(seconds, DAY)
+    if day == 7 and rest == 0:
+        return "sun 24:00"  # the end of the week
+    return f"{WEEKDAYS[day][:3]} {render_clock(rest)}"
+
+
+def parse_handoff(value: Any) -> int:
+    """Seconds after Monday 00:00 from ``"mon 09:00"``, ``"09:00"`` (Monday) or seconds."""
+    try:
+        if isinstance(value, str):
+            parts = value.split()
+            if len(parts) == 2:
+                seconds = _week_time(value)
+            elif len(parts) == 1:
+                seconds = parse_clock(parts[0])  # a bare time of day is on Monday, where the week starts
+            else:
+                raise FormError(value)
+        else:
+            seconds = whole_number(value)
+    except FormError:
+        raise FormError(f"must be a weekday and time such as 'mon 09:00', or seconds after Monday 00:00, "
+                        f"got {show(value)}") from None
+    if not 0 <= seconds < WEEK:
+        raise FormError(f"must be at least 0 and below {WEEK} seconds (seconds after Monday 00:00), got {seconds}")
+    return seconds
+
+
+def render_handoff(seconds: int) -> str:
+    """``"mon 09:00"``."""
+    return _render_week_time(seconds)
+
+
+# --- restriction windows -----------------------------------------------------------------------
+
+def parse_restrict_mode(value: Any) -> int:
+    """0 (none), 1 (daily) or 2 (weekly) from those numbers or their names."""
+    mode = value.strip().lower() if isinstance(value, str) else value
+    if isinstance(mode, str) and mode in RESTRICT_MODES:
+        return RESTRICT_MODES.index(mode)
+    if not isinstance(mode, bool) and mode in (0, 1, 2):
+        return int(mode)
+    raise FormError(f"must be 'none', 'daily' or 'weekly' (or 0, 1, 2), got {show(value)}")
+
+
+def render_restrict_mode(mode: int) -> str:
+    return RESTRICT_MODES[mode]
+
+
+def parse_window_bound(value: Any, *, is_end: bool) -> tuple[int, str]:
+    """One bound of a window as ``(seconds, form)``; form is ``"daily"`` (``"09:00"``), ``"weekly"``
+    (``"mon 09:00"``) or ``"seconds"`` (a number, whose cycle the mode says)."""
+    if isinstance(value, str):
+        parts = value.split()
+        if len(parts) == 2:
+            return _week_time(value, allow_24=is_end), "weekly"
+        if len(parts) == 1:
+            return parse_clock(parts[0], allow_24=is_end), "daily"
+    elif not isinstance(value, bool) and isinstance(value, int | float):
+        return whole_number(value), "seconds"
+    raise FormError(f"must be 'HH:MM' (daily), 'ddd HH:MM' such as 'mon 09:00' (weekly), or seconds, "
+                    f"got {show(value)}")
+
+
+def split_window(value: str) -> tuple[str, str]:
+    """``"09:00-18:00"`` or ``"mon 09:00-fri 18:00"`` as its two bounds."""
+    start, sep, end = value.partition("-")
+    if not sep or not start.strip() or not end.strip():
+        raise FormError(f"must be a window such as '09:00-18:00' or 'mon 09:00-fri 18:00', got {show(value)}")
+    return start.strip(), end.strip()
+
+
+def parse_window(value: Any) -> tuple[Any, Any]:
+    """The two raw bounds of a window given as ``"09:00-18:00"``, a pair, or ``{restrict_start, restrict_end}``."""
+    if isinstance(value, str):
+        return split_window(value)
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]
+    raise FormError("must be a window such as '09:00-18:00', ('09:00', '18:00'), 'mon 09:00-fri 18:00', or "
+                    "{restrict_start, restrict_end} in seconds")
+
+
+def render_window_bound(seconds: int, mode: int) -> str:
+    """A bound of a daily (``mode`` 1) or weekly (2) window: ``"09:00"`` or ``"mon 09:00"``."""
+    return render_clock(seconds) if mode == 1 else _render_week_time(seconds)
+
+
+def render_window(start: int, end: int, mode: int) -> str:
+    """``"09:00-18:00"`` (daily) or ``"mon 09:00-fri 18:00"`` (weekly); an end at the cycle's end is
+    ``"24:00"`` / ``"sun 24:00"``."""
+    return f"{render_window_bound(start, mode)}-{render_window_bound(end, mode)}"
+
+
+# --- day masks ---------------------------------------------------------------------------------
+
+def parse_day_mask_day(value: Any) -> int:
+    """A weekday as the day mask counts it (0 = Sunday ... 6 = Saturday), from a name or that number."""
+    if isinstance(value, str):
+        return (parse_weekday(value) + 1) % 7
+    try:
+        day = whole_number(value)
+    except FormError:
+        day = -1
+    if not 0 <= day <= 6:
+        raise FormError(f"must be a weekday name such as 'mon', or 0 (Sunday) to 6 (Saturday), got {show(value)}")
+    return day
+
+
+def render_day_mask(days: list[int]) -> list[str]:
+    """Weekday names in week order, Monday first: ``["mon", "tue", "sat"]``."""
+    return [WEEKDAYS[(day - 1) % 7][:3] for day in sorted(days, key=lambda day: (day - 1) % 7)]
+
+
+# --- people ------------------------------------------------------------------------------------
+
+def parse_person(value: Any) -> PersonRef:
+    """A person id (a positive number, or its digits) or an email address (lowercased)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if _EMAIL.match(text):
+            return text.lower()
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+        raise FormError(f"must be a person id or an email address, got {show(value)}")
+    try:
+        number = whole_number(value)
+    except FormError:
+        number = 0
+    if number <= 0:
+        raise FormError(f"must be a person id (a positive number) or an email address, got {show(value)}")
+    return number
+
+
+def person_order(ref: PersonRef) -> tuple[bool, Any]:
+    """Ids ascending, then emails."""
+    return isinstance(ref, str), ref
