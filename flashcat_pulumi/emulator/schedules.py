@@ -9,7 +9,7 @@ day masks against weekly windows, overrides with one group and an end, windows u
 
 A stored layer is complete: every ``ScheduleLayer`` field, the canonical and the legacy spelling
 of each (``layer_start``/``enable_time``, ...), ``rotation_duration`` computed from
-``rotation_unit``/``rotation_value`` (0 for calendar months), ``weight`` its position.
+``rotation_unit``/``rotation_value`` in hours, days and weeks, ``weight`` its position.
 
 Decisions where docs/flashduty-api.md is silent:
 

@@ -4,8 +4,9 @@ Each request passes, in this order: the route (404 ``RouteNotFound``), the metho
 ``MethodNotAllowed``), the ``app_key`` (401 ``Unauthorized``), the rate limit of (key, path) (429
 ``RequestTooFrequently`` with ``Retry-After``), the injected faults, the content type (400
 ``InvalidContentType``), the key's permission (403 ``AccessDenied``), then the body: a JSON
-object (400 ``InvalidParameter``), then the endpoint's rules (:mod:`.schedules`, :mod:`.teams`),
-under the state's lock. :data:`ROUTES` is the one table of what is served and how.
+object, then the vendor's OpenAPI schema of the path (:mod:`.openapi`), then the endpoint's own
+rules (:mod:`.schedules`, :mod:`.teams`) under the state's lock; a body that fails any of them
+answers 400 ``InvalidParameter``. :data:`ROUTES` is the one table of what is served and how.
 Replies carry the Flashduty envelope and a ``Flashcat-Request-Id``
 header equal to the body's ``request_id``. The app key is never logged or recorded: the request
 log keeps the path without its query string.
@@ -38,6 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flashcat_pulumi.emulator import openapi
 from flashcat_pulumi.emulator.body import Body
 from flashcat_pulumi.emulator.console import WebConsole
 from flashcat_pulumi.emulator.errors import ApiError
@@ -299,6 +301,8 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         state = emulator._state
         try:
+            if route.method == "POST":
+                openapi.check(path, body)
             with state.lock:
                 data = route.handler(state, Body(body), state.key_owner)
                 if route.mutates:

@@ -1,4 +1,6 @@
-"""Shared helpers of the emulator tests: raw HTTP calls and request bodies.
+"""Shared helpers of the emulator tests: raw HTTP calls, and request bodies complete per the
+vendor's OpenAPI document (every field it requires but the server-assigned ones), as its
+``/schedule/create`` example writes them, with any field overridden.
 
 Test modules import them as ``tests.emulator.conftest`` (the name pytest's importlib mode gives
 this file), so there is one copy of the module.
@@ -21,6 +23,9 @@ DAY = 86400
 DAY0 = 1776009600  # 2026-04-13 00:00 +08:00, a Monday
 NOW = DAY0 + 3 * HOUR
 DELETE = object()
+"""A value for :func:`changed`: remove the field."""
+DEFAULTS = {"app_key": KEY, "clock": lambda: NOW}
+"""The emulator of every test module unless a test says otherwise (``pytest.mark.emulator``)."""
 
 
 class Api:
@@ -62,19 +67,47 @@ def api(emulator):
     client.close()
 
 
-def group(name: str, *person_ids: int, role_id: int = 0) -> dict[str, Any]:
-    return {"group_name": name, "members": [{"role_id": role_id, "person_ids": list(person_ids)}]}
+def group(group_name: str, *person_ids: int, role_id: int = 0, **fields: Any) -> dict[str, Any]:
+    """A complete group (``name`` equal to ``group_name``): ``person_ids`` in one role slot;
+    ``fields`` override."""
+    return {"group_name": group_name, "name": group_name,
+            "members": [{"role_id": role_id, "person_ids": list(person_ids)}], "start": 0, "end": 0, **fields}
 
 
-def daily_layer(*person_ids: int, **fields: Any) -> dict[str, Any]:
+def layer(*person_ids: int, **fields: Any) -> dict[str, Any]:
+    """A complete layer: a daily rotation from DAY0 with one group per person (default Alice, Bob)
+    named A, B, ...; ``fields`` override (the legacy spellings too: set ``layer_start`` and
+    ``enable_time`` alike where it matters)."""
     people = person_ids or (ALICE, BOB)
-    return {"layer_name": "Daily", "mode": 0, "layer_start": DAY0, "rotation_unit": "day",
-            "rotation_value": 1, "groups": [group(chr(65 + i), pid) for i, pid in enumerate(people)],
-            **fields}
+    return {"layer_name": "Daily", "name": "Daily", "mode": 0, "weight": 0, "hidden": 0,
+            "groups": [group(chr(65 + i), pid) for i, pid in enumerate(people)],
+            "rotation_unit": "day", "rotation_value": 1, "rotation_duration": DAY, "handoff_time": 0,
+            "layer_start": DAY0, "enable_time": DAY0, "layer_end": None, "expire_time": 0,
+            "restrict_mode": 0, "restrict_start": 0, "restrict_end": 0, "restrict_periods": [],
+            "day_mask": None, "fair_rotation": False, "mask_continuous_enabled": False, **fields}
+
+
+def override(person_id: int, start: int, end: int, **fields: Any) -> dict[str, Any]:
+    """A complete override layer (mode 1): ``person_id`` on call in ``[start, end)``."""
+    return layer(layer_name="Override", name="Override", mode=1, groups=[group("X", person_id)],
+                 layer_start=start, enable_time=start, layer_end=end, expire_time=end, **fields)
+
+
+def notify(**fields: Any) -> dict[str, Any]:
+    """A complete notify: no reminders; ``fields`` override."""
+    return {"advance_in_time": 0, "fixed_time": None, "by": {"follow_preference": False, "personal_channels": []},
+            "webhooks": [], **fields}
+
+
+def webhook(kind: str, **settings: Any) -> dict[str, Any]:
+    """A complete group-chat webhook of type ``kind``: all six settings; ``settings`` override."""
+    return {"type": kind, "settings": {"token": "", "alias": "", "data_source_id": 0, "chat_ids": [],
+                                       "verify_token": "", "sign_secret": "", **settings}}
 
 
 def schedule_body(name: str = "Primary", *person_ids: int, **fields: Any) -> dict[str, Any]:
-    return {"schedule_name": name, "description": "on call", "layers": [daily_layer(*person_ids)], **fields}
+    """A complete create body with one :func:`layer`; ``fields`` override."""
+    return {"schedule_name": name, "description": "on call", "layers": [layer(*person_ids)], **fields}
 
 
 def changed(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -94,6 +127,7 @@ def changed(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 
 def create(api: Api, *args: Any, **fields: Any) -> int:
+    """Create :func:`schedule_body` ``(*args, **fields)``; its id."""
     return api.ok("/schedule/create", schedule_body(*args, **fields))["schedule_id"]
 
 

@@ -6,21 +6,9 @@ import pytest
 
 from flashcat_pulumi.emulator import Emulator
 from flashcat_pulumi.emulator.errors import ApiError
-from tests.emulator.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    DAY0,
-    HOUR,
-    KEY,
-    NOW,
-    OWNER,
-    Api,
-    create,
-    window,
-)
+from tests.emulator.conftest import ALICE, BOB, CAROL, DAY, DAY0, DEFAULTS, HOUR, KEY, NOW, OWNER, Api, create, window
 
-pytestmark = pytest.mark.emulator(app_key=KEY, clock=lambda: NOW)
+pytestmark = pytest.mark.emulator(**DEFAULTS)
 
 
 def test_ui_changes():
@@ -83,3 +71,39 @@ def test_ui_refusals(api, emulator):
     with pytest.raises(ApiError, match="ResourceNotFound"):
         emulator.ui.remove_reference(ref_id)
     assert len(emulator.schedule(schedule_id)["layers"]) == 1
+
+
+def test_console_changes_follow_the_rules_not_the_openapi_schema(api, emulator):
+    # The console is no Open API client: a partial layer is completed, as its forms do...
+    schedule_id = create(api)
+    emulator.ui.edit_schedule(schedule_id, layers=[{"layer_name": "Hand-made", "layer_start": DAY0,
+                                                    "rotation_duration": DAY,
+                                                    "groups": [{"members": [{"person_ids": [CAROL]}]}]}])
+    [stored] = emulator.schedule(schedule_id)["layers"]
+    assert (stored["layer_name"], stored["rotation_duration"], stored["rotation_unit"], stored["hidden"]) == (
+        "Hand-made", DAY, None, 0)
+    assert stored["groups"][0]["members"] == [{"role_id": 0, "person_ids": [CAROL]}]
+    # ...but the endpoint rules hold, including those the schema reaches first over HTTP.
+    for fields, message in [
+        ({"layers": [{"layer_start": DAY0, "groups": [{"members": [{"person_ids": [ALICE]}]}]}]},
+         "layers[0].rotation_duration: a rotation layer (mode 0) needs rotation_duration"),
+        ({"layers": [{"rotation_duration": DAY, "groups": [{"members": [{"person_ids": [ALICE]}]}]}]},
+         "layers[0].layer_start: required (or enable_time)"),
+        ({"layers": [{"layer_start": DAY0, "rotation_value": 2, "groups": []}]},
+         "layers[0].rotation_unit: required with rotation_value"),
+        ({"layers": [{"layer_start": DAY0, "rotation_unit": "year"}]},
+         "layers[0].rotation_unit: must be one of hour, day, week, month, got 'year'"),
+        ({"layers": [{"layer_start": DAY0, "mode": 2}]}, "layers[0].mode: must be 0 (rotation) or 1 (override)"),
+        ({"description": 5}, "description: must be a string, got 5"),
+        ({"team_id": True}, "team_id: must be an integer, got true"),
+        ({"schedule_name": "x" * 41}, "schedule_name: must be 1 to 40 characters, got 41"),
+        ({"notify": {"by": {"follow_preference": "yes"}}}, "notify.by.follow_preference: must be true or false"),
+    ]:
+        with pytest.raises(ApiError) as info:
+            emulator.ui.edit_schedule(schedule_id, **fields)
+        assert info.value.message.startswith(message), info.value.message
+    team_id = api.ok("/team/upsert", {"team_name": "SRE"})["team_id"]
+    with pytest.raises(ApiError, match="team_name: required, 1 to 39 characters"):
+        emulator.ui.rename_team(team_id, " ")
+    with pytest.raises(ApiError, match="team_name: must be 1 to 39 characters, got 40"):
+        emulator.ui.rename_team(team_id, "x" * 40)

@@ -8,12 +8,6 @@ import pytest
 
 from flashcat_pulumi.emulator import Faults
 from flashcat_pulumi.emulator.faults import parse_latency
-from tests.emulator.conftest import (
-    KEY,
-    NOW,
-)
-
-pytestmark = pytest.mark.emulator(app_key=KEY, clock=lambda: NOW)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -43,3 +37,22 @@ def test_fault_specs():
     for bad in ("20", "fast", "50ms-10ms", "1ms-2ms-3ms"):
         with pytest.raises(ValueError, match="latency"):
             parse_latency(bad)
+
+
+def test_scripted_outcomes_come_first_in_order_per_path():
+    faults = Faults()
+    faults.script("/team/list", "500", "drop_after")
+    faults.script("/team/list", "429")
+    assert [faults.decide("/team/list")[1] for _ in range(4)] == ["500", "drop_after", "429", None]
+    assert faults.decide("/member/list") == (0.0, None)
+
+
+def test_random_decisions_follow_the_seed_and_the_rates():
+    def decisions(seed: int) -> list[str | None]:
+        faults = Faults(rate_429=0.25, rate_500=0.25, drop_before=0.25, drop_after=0.25, seed=seed)
+        return [faults.decide("/team/list")[1] for _ in range(200)]
+
+    first = decisions(7)
+    assert first == decisions(7) and first != decisions(8)
+    assert None not in first and all(first.count(o) > 20 for o in ("429", "500", "drop_before", "drop_after"))
+    assert [Faults(seed=7).decide("/team/list") for _ in range(3)] == [(0.0, None)] * 3

@@ -8,20 +8,7 @@ import re
 import pytest
 
 from flashcat_pulumi.emulator import DEFAULT_PEOPLE, Emulator, SeedPerson, load_seed
-from tests.emulator.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    DAVE,
-    ERIN,
-    FRANK,
-    KEY,
-    NOW,
-    OWNER,
-    Api,
-)
-
-pytestmark = pytest.mark.emulator(app_key=KEY, clock=lambda: NOW)
+from tests.emulator.conftest import ALICE, BOB, CAROL, DAVE, ERIN, FRANK, OWNER, Api
 
 
 def test_default_people():

@@ -13,22 +13,12 @@ import httpx
 import pytest
 
 from flashcat_pulumi.emulator import Emulator, Faults, RequestRecord
-from tests.emulator.conftest import (
-    DAY,
-    DAY0,
-    KEY,
-    NOW,
-    Api,
-    create,
-    daily_layer,
-    schedule_body,
-)
+from tests.emulator.conftest import DAY, DAY0, DEFAULTS, KEY, Api, create, layer, schedule_body
 
-pytestmark = pytest.mark.emulator(app_key=KEY, clock=lambda: NOW)
+pytestmark = pytest.mark.emulator(**DEFAULTS)
 
 
 # --- envelope, routing, auth, content type, permissions ------------------------------------------
-
 
 def test_success_envelope_and_request_id_header(api):
     response = api.post("/member/info", {})
@@ -110,7 +100,7 @@ def test_oversized_body_is_refused_without_reading_it(emulator):
     assert reply.startswith("HTTP/1.1 413") and '"EntityTooLarge"' in reply
 
 
-@pytest.mark.emulator(app_key=KEY, clock=lambda: NOW,
+@pytest.mark.emulator(**DEFAULTS,
                       keys={"reader": {"schedules:read"}, "manager": {"schedules:manage"},
                             "teams": {"teams:manage"}, "nothing": set()})
 def test_permissions_per_operation(emulator):
@@ -151,10 +141,14 @@ def test_checks_run_in_the_documented_order(emulator):
     api.fail("/team/upsert", None, "InvalidContentType", key="nothing", **text)  # content type first
     api.fail("/team/delete", None, "AccessDenied", 403, key="nothing", content=b"[",
              headers={"Content-Type": "application/json"})                # permission before the body
+    message = api.fail("/schedule/infos", None, "InvalidParameter", content=b"[]",
+                       headers={"Content-Type": "application/json"})
+    assert message == "The request body must be a JSON object."           # a JSON object before the schema
+    message = api.fail("/schedule/list", {"limit": 0, "is_my_team": "yes"}, "InvalidParameter")
+    assert message == "is_my_team: 'yes' is not of type 'boolean'"       # the schema before the rules (limit)
 
 
 # --- rate limits ---------------------------------------------------------------------------------
-
 
 @pytest.mark.emulator(app_key=KEY, rate_limits={"*": "5/s"}, keys={"other": {"teams:manage"}})
 def test_rate_limit_per_key_and_path(emulator):
@@ -173,7 +167,7 @@ def test_real_limits_50_per_second_and_preview_10(emulator):
     api = Api(emulator)
     statuses = [api.post("/member/info").status_code for _ in range(55)]
     assert statuses[:50] == [200] * 50 and 429 in statuses[50:]
-    preview = {"layers": [daily_layer()], "start": DAY0, "end": DAY0 + DAY}
+    preview = {"layers": [layer()], "start": DAY0, "end": DAY0 + DAY}
     statuses = [api.post("/schedule/preview", preview).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
     assert api.post("/team/list").status_code == 200
@@ -182,7 +176,7 @@ def test_real_limits_50_per_second_and_preview_10(emulator):
 @pytest.mark.emulator(app_key=KEY, rate_limits={"/schedule/preview": "2/s,3/min"})
 def test_configured_per_path_limit_with_two_windows(emulator):
     api = Api(emulator)
-    preview = {"layers": [daily_layer()], "start": DAY0, "end": DAY0 + DAY}
+    preview = {"layers": [layer()], "start": DAY0, "end": DAY0 + DAY}
     assert [api.post("/schedule/preview", preview).status_code for _ in range(3)] == [200, 200, 429]
     time.sleep(1.0)
     assert api.post("/schedule/preview", preview).status_code == 200
@@ -198,7 +192,6 @@ def test_rate_limits_off(emulator):
 
 
 # --- faults over HTTP ----------------------------------------------------------------------------
-
 
 def test_scripted_faults(api, emulator):
     emulator.faults.script("/team/upsert", "429", "500", "drop_before", "drop_after")
@@ -264,7 +257,6 @@ def test_faults_clear(api, emulator):
 
 # --- request log and inspection ------------------------------------------------------------------
 
-
 def test_request_log():
     lines: list[str] = []
     with Emulator(app_key=KEY, log=lines.append) as emu:
@@ -297,7 +289,6 @@ def test_inspection_returns_copies(api, emulator):
 
 
 # --- lifecycle and concurrency -------------------------------------------------------------------
-
 
 @pytest.mark.emulator(app_key=KEY, rate_limits=False)
 def test_concurrent_creates_get_unique_ids_and_none_is_lost(emulator):

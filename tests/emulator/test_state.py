@@ -9,17 +9,7 @@ from pathlib import Path
 import pytest
 
 from flashcat_pulumi.emulator import Emulator
-from tests.emulator.conftest import (
-    ALICE,
-    DAY,
-    KEY,
-    NOW,
-    Api,
-    create,
-    window,
-)
-
-pytestmark = pytest.mark.emulator(app_key=KEY, clock=lambda: NOW)
+from tests.emulator.conftest import ALICE, DAY, KEY, NOW, Api, create, window
 
 
 def test_state_file_survives_a_restart(tmp_path):
