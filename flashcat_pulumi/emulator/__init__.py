@@ -1,7 +1,8 @@
 """A local, stateful Flashduty Open API for demos and tests: no account, no internet.
 
 It answers the 16 schedule, team, member and person endpoints (plus ``GET /oncall/roles``) with
-Flashduty's envelope, error codes, validation, permissions and rate limits, keeps its state in
+Flashduty's envelope, error codes, permissions and rate limits, checks request bodies against the
+vendor's own OpenAPI document and then against the rules it cannot state, keeps its state in
 memory (or in a state file that survives restarts), and can inject faults::
 
     from flashcat_pulumi.emulator import Emulator
@@ -9,7 +10,7 @@ memory (or in a state file that survives restarts), and can inject faults::
     with Emulator() as emu:  # the default people: see DEFAULT_PEOPLE
         print(emu.base_url, emu.app_key)  # POST {base_url}/team/list?app_key={app_key}
         emu.faults.script("/schedule/create", "drop_after")  # the next create commits, then drops
-        emu.ui.rename_team(emu.teams()[0]["team_id"], "Renamed in the web UI")
+        emu.ui.remove_member(team_id, person_id)  # a change made by hand, as in the web console
         print(emu.requests)
 
 From a shell: ``flashcat-pulumi emulator --port 8900`` (or ``python -m flashcat_pulumi emulator``).

@@ -14,7 +14,8 @@ of each (``layer_start``/``enable_time``, ...), ``rotation_duration`` computed f
 Decisions where docs/flashduty-api.md is silent:
 
 * A schedule without a team has ``team_id`` (and ``group_id``) 0; a schedule created without
-  ``notify`` has ``notify: null``. An update replaces name, description, team, layers and notify.
+  ``notify`` has ``notify: null``. An update replaces name, description, team, layers and notify,
+  and needs ``layers``. A duplicate name answers ``InvalidParameter``.
 * ``rotation_value``/``rotation_duration`` of 0, ``""`` and ``null`` count as absent. A rotation in
   hours, days or weeks may exceed 30 units while it stays within 30 days (Flashduty's Terraform
   provider writes 48 hours).

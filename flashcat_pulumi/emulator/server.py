@@ -7,9 +7,10 @@ Each request passes, in this order: the route (404 ``RouteNotFound``), the metho
 object, then the vendor's OpenAPI schema of the path (:mod:`.openapi`), then the endpoint's own
 rules (:mod:`.schedules`, :mod:`.teams`) under the state's lock; a body that fails any of them
 answers 400 ``InvalidParameter``. :data:`ROUTES` is the one table of what is served and how.
-Replies carry the Flashduty envelope and a ``Flashcat-Request-Id``
-header equal to the body's ``request_id``. The app key is never logged or recorded: the request
-log keeps the path without its query string.
+
+Replies carry the Flashduty envelope and a ``Flashcat-Request-Id`` header equal to the body's
+``request_id``. The app key is never logged or recorded: the request log keeps the path without
+its query string.
 
 Rate limits are enforced exactly, by arrival time, as a strict server would; a client must leave
 room for network jitter itself (flashcat-pulumi's client does, see :mod:`flashcat_pulumi.ratelimit`).
