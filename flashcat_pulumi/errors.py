@@ -1,8 +1,22 @@
-"""One exception hierarchy for everything flashcat-pulumi raises.
+"""One exception hierarchy for everything flashcat-pulumi raises::
 
-Every message is a single readable line (it becomes the last line of the traceback a Pulumi user
-reads) and, for API errors, ends with the request_id so support can trace the call. No message
-ever contains the app key: texts coming from the network pass through :func:`redact` first.
+    FlashdutyError              everything flashcat-pulumi raises; what a Pulumi user reads
+    ├── ConfigurationError      no app key
+    ├── TransportError          no HTTP response at all, after the retries
+    ├── AlreadyExists           a create refused before sending: the unique name is taken
+    ├── UnknownPeople           emails or person ids that match nobody in the account
+    └── APIError                the API answered with an error (code, message, status, request_id)
+        ├── NotFound            ResourceNotFound (HTTP 400), or data: null from an info call
+        ├── InvalidParameter    a field is missing or invalid; the message names it
+        ├── Unauthorized        HTTP 401: a wrong or expired app key
+        ├── Forbidden           HTTP 403: the key's owner lacks the permission
+        ├── RateLimited         HTTP 429, after the retries
+        ├── ReferenceExist      a delete refused while other objects use the target
+        └── ServerError         HTTP 5xx, after the retries
+
+Every message is a single readable line that says what failed, why and what to do (it is what the
+engine shows as the resource's error) and, for API errors, ends with the request_id so support can
+trace the call. No message ever contains the app key: texts from the network pass through :func:`redact`.
 """
 
 from __future__ import annotations
@@ -61,7 +75,8 @@ class TransportError(FlashdutyError):
         self.reason = _one_line(reason)
         self.attempts = attempts
         tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-        super().__init__(f"Flashduty {path} failed after {tries}: {self.reason}")
+        super().__init__(f"Flashduty {path} failed after {tries}: {self.reason}; check the network and the base "
+                         f"URL (flashduty:baseUrl or FLASHDUTY_BASE_URL), then try again")
 
 
 class AlreadyExists(FlashdutyError):
@@ -164,6 +179,9 @@ class ReferenceExist(APIError):
 
 class ServerError(APIError):
     """HTTP 5xx, still failing after the configured retries."""
+
+    hint = "Flashduty failed on every retry; try again later, and quote the request_id to Flashduty support if it " \
+           "persists"
 
 
 class UnknownPeople(FlashdutyError):

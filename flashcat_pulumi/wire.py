@@ -46,6 +46,7 @@ __all__ = [
     "TeamUpsertRequest",
     "TeamUpsertResponse",
     "WireModel",
+    "WireRequest",
     "rotation_unit_of",
 ]
 

@@ -106,24 +106,40 @@ def has_unknown(value: Any) -> bool:
     return False
 
 
-def field(validate: Callable[[Any, ValidationInfo], Any], *, required: bool = False) -> Any:
-    """A field checked by ``validate(value, info)``, which raises :class:`FormError` (or a
-    :class:`ValidationError` with failures below the field). Values not known yet pass untouched.
+def field(validate: Callable[..., Any], *, required: bool = False, info: bool = False) -> Any:
+    """A field checked by ``validate(value)`` (``validate(value, info)`` with ``info=True``, for the
+    validation context), which raises :class:`FormError` or a :class:`ValidationError` with failures
+    below the field. Values not known yet pass untouched.
 
     An absent field takes its declared default unchecked, except a ``required`` one, whose default
     ``None`` goes through ``validate`` so that it can say what is missing.
     """
-    def run(value: Any, info: ValidationInfo) -> Any:
+    if info:
+        def run_with_info(value: Any, validation: ValidationInfo) -> Any:
+            if isinstance(value, Unknown):
+                return value
+            try:
+                return validate(value, validation)
+            except FormError as error:
+                raise reject(str(error)) from None
+        return _annotated(PlainValidator(run_with_info), required)
+
+    def run(value: Any) -> Any:
         if isinstance(value, Unknown):
             return value
         try:
-            return validate(value, info)
+            return validate(value)
         except FormError as error:
             raise reject(str(error)) from None
+    return _annotated(PlainValidator(run), required)
 
-    metadata: tuple[Any, ...] = (PlainValidator(run), Field(validate_default=True)) if required else \
-        (PlainValidator(run),)
-    return Annotated[(Any, *metadata)]
+
+def _annotated(validator: PlainValidator, required: bool) -> Any:
+    # Validators without the info argument, and none at all for absent optional fields: check() runs
+    # for every resource at every preview, so the common path is kept short.
+    if required:
+        return Annotated[Any, validator, Field(validate_default=True)]
+    return Annotated[Any, validator]
 
 
 def leaf(parse: Callable[..., Any], *, required: str | None = None, context: bool = False) -> Any:
@@ -131,14 +147,22 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, context: boo
     default, or fails with ``required`` (which says what to give) when that is set.
     ``context=True`` passes the validation context (the schedule's zone) to ``parse``.
     """
-    def validate(value: Any, info: ValidationInfo) -> Any:
+    if context:
+        def read_in_context(value: Any, validation: ValidationInfo) -> Any:
+            if value is None:
+                if required is not None:
+                    raise FormError(required)
+                return None
+            return parse(value, validation.context)
+        return field(read_in_context, required=required is not None, info=True)
+
+    def read(value: Any) -> Any:
         if value is None:
             if required is not None:
                 raise FormError(required)
             return None
-        return parse(value, info.context) if context else parse(value)
-
-    return field(validate, required=required is not None)
+        return parse(value)
+    return field(read, required=required is not None)
 
 
 def parse_each(value: Any, parse: Callable[[Any], Any], what: str) -> list[Any]:
@@ -177,7 +201,7 @@ def sorted_known(items: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
 
 def strings(parse: Callable[[Any], str] = parse_string, *, optional: bool = False) -> Any:
     """A list of strings as a sorted set; ``None`` is empty, or stays ``None`` when ``optional``."""
-    def validate(value: Any, _info: ValidationInfo) -> Any:
+    def validate(value: Any) -> Any:
         if value is None:
             return None if optional else []
         if isinstance(value, str):
@@ -191,7 +215,7 @@ def people(*, empty: str | None = None, optional: bool = False) -> Any:
 
     ``None`` is no one, or stays ``None`` when ``optional``; no one fails with ``empty`` when set.
     """
-    def validate(value: Any, _info: ValidationInfo) -> Any:
+    def validate(value: Any) -> Any:
         if value is None and optional:
             return None
         refs = parse_each([] if value is None else value, parse_person, "person ids or emails")
@@ -276,6 +300,8 @@ class Args(BaseModel):
 
     @classmethod
     def _validate_object(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        if type(data) is dict and data.keys() <= cls._allowed and None not in data.values():
+            return handler(data)  # the usual case, checked at C speed
         if isinstance(data, cls):
             return data
         if not isinstance(data, Mapping):

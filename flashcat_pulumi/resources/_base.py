@@ -116,13 +116,13 @@ class FlashdutyProvider(ResourceProvider):
         """What canonical inputs of any spelling mean, comparable; ``None`` if they do not validate."""
         raise NotImplementedError
 
-    def create_resource(self, spec: dict[str, Any]) -> CreateResult:
+    def create_resource(self, inputs: dict[str, Any]) -> CreateResult:
         raise NotImplementedError
 
     def read_resource(self, id_: str, previous: dict[str, Any]) -> ReadResult:
         raise NotImplementedError
 
-    def update_resource(self, id_: str, spec: dict[str, Any]) -> UpdateResult:
+    def update_resource(self, id_: str, inputs: dict[str, Any]) -> UpdateResult:
         raise NotImplementedError
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
@@ -206,7 +206,7 @@ class FlashdutyProvider(ResourceProvider):
 
     # --- flows both resources follow ---------------------------------------------------------------
 
-    def create_or_adopt(self, spec: dict[str, Any], *, name: str, create: Callable[[], int],
+    def create_or_adopt(self, inputs: dict[str, Any], *, name: str, create: Callable[[], int],
                         take_over: Callable[[int], None], outputs: Callable[[int], dict[str, Any]],
                         remove: Callable[[int], None]) -> CreateResult:
         """Create the object; if its unique name is taken, take the existing one over when the program
@@ -216,7 +216,7 @@ class FlashdutyProvider(ResourceProvider):
         try:
             object_id = create()
         except AlreadyExists as exists:
-            if not spec.get("adopt"):
+            if not inputs.get("adopt"):
                 raise FlashdutyError(
                     f"a Flashduty {self.kind} named {exists.name!r} already exists ({self.kind}_id "
                     f"{exists.existing_id}); set adopt=True on this {self.kind.title()} to manage it, or choose "

@@ -106,20 +106,35 @@ from flashcat_pulumi.wire import (
 )
 
 __all__ = [
+    "APP_WEBHOOKS",
     "OVERRIDE_PREFIX",
+    "ROBOT_WEBHOOKS",
+    "ApiGroupArgs",
+    "DayMaskArgs",
+    "FixedTimeArgs",
     "Group",
+    "GroupArgs",
     "Layer",
+    "LayerArgs",
     "Notify",
+    "NotifyArgs",
+    "NotifyByArgs",
     "OnCall",
     "Override",
+    "OverrideArgs",
+    "RoleSlotArgs",
     "Schedule",
     "ScheduleArgs",
     "ScheduleProvider",
     "Webhook",
+    "WebhookArgs",
+    "WebhookSettingsArgs",
     "check_schedule",
     "schedule_from_wire",
+    "schedule_meaning",
     "schedule_people",
     "schedule_to_wire",
+    "split_layers",
 ]
 
 OVERRIDE_PREFIX = "pulumi: "
@@ -451,7 +466,7 @@ def _is_one_window(value: Any) -> bool:
                     for bound in value))
 
 
-def _windows(value: Any, _info: ValidationInfo) -> list[Any]:
+def _windows(value: Any) -> list[Any]:
     """Windows as ``[{restrict_start: (seconds, form), restrict_end: (seconds, form)}]``, where form
     says how the bound was written (see :func:`parse_window_bound`); the mode is settled by the layer."""
     if value is None:
@@ -493,7 +508,7 @@ def _windows(value: Any, _info: ValidationInfo) -> list[Any]:
     return parsed
 
 
-def _days(value: Any, _info: ValidationInfo) -> list[Any]:
+def _days(value: Any) -> list[Any]:
     """Weekdays (0 = Sunday) as a sorted list, each at most once, at least one."""
     if isinstance(value, str):
         value = DAY_SETS.get(value.strip().lower(), [value])
@@ -523,14 +538,14 @@ def _day_mask(value: Any, info: ValidationInfo) -> list[Any] | None:
         return None
     if isinstance(value, Mapping):
         return DayMaskArgs.model_validate(value, context=info.context).repeat
-    return _days(value, info)
+    return _days(value)
 
 
 def _describe(epoch: int, zone: Any) -> str:
     return f"{render_instant(epoch, zone)} = {epoch}" if isinstance(zone, ZoneInfo) else str(epoch)
 
 
-Groups = listed(field(_group), "groups",
+Groups = listed(field(_group, info=True), "groups",
                 required="required: at least one group, each a person, a list of people or a Group")
 
 
@@ -557,7 +572,7 @@ class LayerArgs(Args):
     restrict_periods: field(_windows) = Field(default_factory=list)
     restrict_start: leaf(whole_number) = 0
     restrict_end: leaf(whole_number) = 0
-    day_mask: field(_day_mask) = None
+    day_mask: field(_day_mask, info=True) = None
     mask_continuous_enabled: Flag = False
     groups: Groups = None
 
@@ -838,7 +853,7 @@ class NotifyArgs(Args):
     """Notifications: :class:`Notify`'s form, or the API's (``by``, ``fixed_time: {cycle, start}``)."""
 
     advance_in_time: leaf(_advance) = None
-    fixed_time: field(_fixed_time) = None
+    fixed_time: field(_fixed_time, info=True) = None
     follow_preference: OptionalFlag = None
     personal_channels: strings(_channel, optional=True) = None
     by: optional(NotifyByArgs) = None
@@ -1143,13 +1158,13 @@ class ScheduleProvider(FlashdutyProvider):
     def meaning(self, props: dict[str, Any]) -> dict[str, Any] | None:
         return schedule_meaning(props, default_time_zone=self.settings.time_zone)
 
-    def create_resource(self, spec: dict[str, Any]) -> CreateResult:
-        person_id = self._resolver(spec)
+    def create_resource(self, inputs: dict[str, Any]) -> CreateResult:
+        person_id = self._resolver(inputs)
         result = self.create_or_adopt(
-            spec, name=spec["schedule_name"],
-            create=lambda: self.client.create_schedule(schedule_to_wire(spec, person_id)),
-            take_over=lambda schedule_id: self._write(schedule_id, spec, person_id),
-            outputs=lambda schedule_id: self._outputs(self.client.get_schedule(schedule_id), spec),
+            inputs, name=inputs["schedule_name"],
+            create=lambda: self.client.create_schedule(schedule_to_wire(inputs, person_id)),
+            take_over=lambda schedule_id: self._write(schedule_id, inputs, person_id),
+            outputs=lambda schedule_id: self._outputs(self.client.get_schedule(schedule_id), inputs),
             remove=lambda schedule_id: self.client.delete_schedules([schedule_id]))
         return CreateResult(result.id, _with_secrets(result.outs))
 
@@ -1162,28 +1177,28 @@ class ScheduleProvider(FlashdutyProvider):
         inputs = {key: outputs[key] for key in (*self.compared, "time_zone", "adopt")}
         return ReadResult(id_, _with_secrets(outputs), _with_secrets(inputs))
 
-    def update_resource(self, id_: str, spec: dict[str, Any]) -> UpdateResult:
-        self._write(int(id_), spec, self._resolver(spec))
-        return UpdateResult(_with_secrets(self._outputs(self.client.get_schedule(int(id_)), spec)))
+    def update_resource(self, id_: str, inputs: dict[str, Any]) -> UpdateResult:
+        self._write(int(id_), inputs, self._resolver(inputs))
+        return UpdateResult(_with_secrets(self._outputs(self.client.get_schedule(int(id_)), inputs)))
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
         self.delete_refusing_references(
             id_, previous.get("schedule_name", id_), lambda: self.client.delete_schedules([int(id_)]),
             remedy="remove it from those first")
 
-    def _resolver(self, spec: dict[str, Any]) -> Callable[[PersonRef], int]:
-        """Resolve every person of the spec up front, so an unknown email fails before any write."""
-        return self.directory.person_ids(schedule_people(spec)).__getitem__
+    def _resolver(self, inputs: dict[str, Any]) -> Callable[[PersonRef], int]:
+        """Resolve every person of the inputs up front, so an unknown email fails before any write."""
+        return self.directory.person_ids(schedule_people(inputs)).__getitem__
 
-    def _write(self, schedule_id: int, spec: dict[str, Any], person_id: Callable[[PersonRef], int]) -> None:
+    def _write(self, schedule_id: int, inputs: dict[str, Any], person_id: Callable[[PersonRef], int]) -> None:
         """Read-modify-write: send the whole schedule, keeping the override layers the program does not manage."""
         try:
             current = self.client.get_schedule(schedule_id)
         except NotFound:
-            raise FlashdutyError(f"schedule {spec['schedule_name']!r} (schedule_id {schedule_id}) was deleted "
+            raise FlashdutyError(f"schedule {inputs['schedule_name']!r} (schedule_id {schedule_id}) was deleted "
                                  "outside Pulumi; run `pulumi refresh` and then `pulumi up` to recreate it") from None
         _, _, unmanaged = split_layers(current)
-        self.client.update_schedule(schedule_to_wire(spec, person_id, schedule_id=schedule_id,
+        self.client.update_schedule(schedule_to_wire(inputs, person_id, schedule_id=schedule_id,
                                                      keep_layers=unmanaged))
 
     def _outputs(self, schedule: ScheduleItem, previous: dict[str, Any]) -> dict[str, Any]:

@@ -85,13 +85,13 @@ class TeamProvider(FlashdutyProvider):
         canonical, failures = check_team({key: value for key, value in props.items() if key in TeamArgs.model_fields})
         return None if failures else canonical
 
-    def create_resource(self, spec: dict[str, Any]) -> CreateResult:
-        ids = self.directory.person_ids(team_people(spec))
+    def create_resource(self, inputs: dict[str, Any]) -> CreateResult:
+        ids = self.directory.person_ids(team_people(inputs))
         return self.create_or_adopt(
-            spec, name=spec["team_name"],
-            create=lambda: self.client.upsert_team(team_to_wire(spec, ids.__getitem__)).team_id,
-            take_over=lambda team_id: self.client.upsert_team(team_to_wire(spec, ids.__getitem__, team_id=team_id)),
-            outputs=lambda team_id: self._outputs(self.client.get_team(team_id=team_id), spec),
+            inputs, name=inputs["team_name"],
+            create=lambda: self.client.upsert_team(team_to_wire(inputs, ids.__getitem__)).team_id,
+            take_over=lambda team_id: self.client.upsert_team(team_to_wire(inputs, ids.__getitem__, team_id=team_id)),
+            outputs=lambda team_id: self._outputs(self.client.get_team(team_id=team_id), inputs),
             remove=lambda team_id: self.client.delete_team(team_id=team_id))
 
     def read_resource(self, id_: str, previous: dict[str, Any]) -> ReadResult:
@@ -102,10 +102,10 @@ class TeamProvider(FlashdutyProvider):
         outputs = self._outputs(team, previous)
         return ReadResult(id_, outputs, {key: outputs[key] for key in (*self.compared, "adopt")})
 
-    def update_resource(self, id_: str, spec: dict[str, Any]) -> UpdateResult:
-        ids = self.directory.person_ids(team_people(spec))
-        self.client.upsert_team(team_to_wire(spec, ids.__getitem__, team_id=int(id_)))
-        return UpdateResult(self._outputs(self.client.get_team(team_id=int(id_)), spec))
+    def update_resource(self, id_: str, inputs: dict[str, Any]) -> UpdateResult:
+        ids = self.directory.person_ids(team_people(inputs))
+        self.client.upsert_team(team_to_wire(inputs, ids.__getitem__, team_id=int(id_)))
+        return UpdateResult(self._outputs(self.client.get_team(team_id=int(id_)), inputs))
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
         self.delete_refusing_references(

@@ -1,0 +1,100 @@
+"""Provider CPU per schedule at preview: ``check`` of a 10-layer schedule plus ``diff``, against a
+budget of 1 ms (median), measured in one run.
+
+    .venv/bin/python benchmarks/check_diff.py
+
+The schedule is written as a program would (wall-clock ISO times, ``"1w"``, ``"mon 09:00"``,
+windows, day masks, emails and ids, overrides, notify); ``diff`` gets it back as the engine sends
+it (floats, keys with null dropped). Three diffs are timed: of the same schedule (the usual
+no-change preview), of one respelled in another time zone (equal meaning, found by comparing
+meanings), and of one with a real change.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flashcat_pulumi.resources.schedule import ScheduleProvider, check_schedule
+
+BUDGET = 1e-3
+ZONE = "Asia/Shanghai"
+PEOPLE = ["alice@example.com", "bob@example.com", 2476444212133, "dave@example.com", 2476444212135]
+
+
+def layer(i: int) -> dict[str, Any]:
+    """Ten different layers: hours to months, hand-offs, day and night windows, masks, roles."""
+    rotation: dict[str, Any] = ({"rotation_unit": "month", "rotation_value": 1} if i % 5 == 3
+                                else {"rotation_duration": ["12h", "1d", "1w", "2w", "36h"][i % 5]})
+    shape: dict[str, Any] = {
+        "layer_name": f"layer {i}", "layer_start": f"2026-12-{7 + i:02d}T09:00", **rotation,
+        "groups": [[PEOPLE[(i + j) % 5]] for j in range(3)] + [{"people": [PEOPLE[i % 5]], "role_id": 1}],
+    }
+    if i % 2:
+        shape["handoff_time"] = "mon 09:00"
+    if i % 3 == 0:
+        shape["restrict_periods"] = ["18:00-09:00"] if i % 2 else [("09:00", "12:00"), ("13:00", "18:00")]
+    if i % 4 == 1:
+        shape["day_mask"] = "weekdays"
+    if i == 9:
+        shape["layer_end"] = "2027-06-30"
+    return shape
+
+
+PROGRAM = {
+    "schedule_name": "SRE primary", "description": "ten layers", "time_zone": ZONE,
+    "layers": [layer(i) for i in range(10)],
+    "overrides": [{"name": "holiday", "start": "2026-12-24", "end": "2026-12-26", "person": "carol@example.com"}],
+    "notify": {"advance_in_time": "10m", "personal_channels": ["email"],
+               "webhooks": [{"type": "feishu", "token": "t", "sign_secret": "s"}]},
+}
+
+
+def as_engine_sends(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: as_engine_sends(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [as_engine_sends(item) for item in value]
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def median(work: Callable[[], Any], runs: int = 301) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    provider = ScheduleProvider()
+    canonical, failures = check_schedule(PROGRAM, default_time_zone=ZONE)
+    assert not failures, failures
+    old = as_engine_sends(canonical)
+    news = as_engine_sends(canonical)
+    respelled = as_engine_sends(check_schedule({**canonical, "time_zone": "UTC"}, default_time_zone=ZONE)[0])
+    changed = as_engine_sends(check_schedule({**PROGRAM, "description": "changed"}, default_time_zone=ZONE)[0])
+    assert provider.diff("1", old, news).changes is False
+    assert provider.diff("1", old, respelled).changes is False
+    assert provider.diff("1", old, changed).changes is True
+
+    check = median(lambda: provider.check({}, PROGRAM))
+    both = median(lambda: provider.diff("1", old, provider.check({}, PROGRAM).inputs))
+    rows = [
+        ("check (10 layers)", check),
+        ("diff, no change", median(lambda: provider.diff("1", old, news))),
+        ("diff, respelled in another zone", median(lambda: provider.diff("1", old, respelled))),
+        ("diff, a real change", median(lambda: provider.diff("1", old, changed))),
+        ("check + diff (the preview of one schedule)", both),
+    ]
+    for name, seconds in rows:
+        print(f"{name:<45} {seconds * 1e3:7.3f} ms median")
+    print(f"check + diff against the {BUDGET * 1e3:g} ms budget: ratio {both / BUDGET:.2f} "
+          f"({'within' if both <= BUDGET else 'OVER'} budget)")
+
+
+if __name__ == "__main__":
+    main()
