@@ -8,6 +8,10 @@ windows, day masks, emails and ids, overrides, notify); ``diff`` gets it back as
 it (floats, keys with null dropped). Three diffs are timed: of the same schedule (the usual
 no-change preview), of one respelled in another time zone (equal meaning, found by comparing
 meanings), and of one with a real change.
+
+The form parsers remember what they read (the same people and rotations recur across layers and
+schedules), so each figure is given *cold*, with those caches emptied before every run (the first
+schedule a provider process checks), and *warm* (a later schedule using the same values).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from flashcat_pulumi.resources import _forms
 from flashcat_pulumi.resources.schedule import ScheduleProvider, check_schedule
 
 BUDGET = 1e-3
@@ -60,9 +65,18 @@ def as_engine_sends(value: Any) -> Any:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def median(work: Callable[[], Any], runs: int = 301) -> float:
+def forget() -> None:
+    """Empty the form parsers' caches."""
+    for value in vars(_forms).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+def median(work: Callable[[], Any], *, cold: bool, runs: int = 301) -> float:
     times = []
     for _ in range(runs):
+        if cold:
+            forget()
         started = time.perf_counter()
         work()
         times.append(time.perf_counter() - started)
@@ -81,19 +95,20 @@ def main() -> None:
     assert provider.diff("1", old, respelled).changes is False
     assert provider.diff("1", old, changed).changes is True
 
-    check = median(lambda: provider.check({}, PROGRAM))
-    both = median(lambda: provider.diff("1", old, provider.check({}, PROGRAM).inputs))
-    rows = [
-        ("check (10 layers)", check),
-        ("diff, no change", median(lambda: provider.diff("1", old, news))),
-        ("diff, respelled in another zone", median(lambda: provider.diff("1", old, respelled))),
-        ("diff, a real change", median(lambda: provider.diff("1", old, changed))),
-        ("check + diff (the preview of one schedule)", both),
-    ]
-    for name, seconds in rows:
-        print(f"{name:<45} {seconds * 1e3:7.3f} ms median")
-    print(f"check + diff against the {BUDGET * 1e3:g} ms budget: ratio {both / BUDGET:.2f} "
-          f"({'within' if both <= BUDGET else 'OVER'} budget)")
+    work = [("check (10 layers)", lambda: provider.check({}, PROGRAM)),
+            ("diff, no change", lambda: provider.diff("1", old, news)),
+            ("diff, respelled in another zone", lambda: provider.diff("1", old, respelled)),
+            ("diff, a real change", lambda: provider.diff("1", old, changed))]
+    print(f"{'median of 301 runs, ms':<45} {'cold':>8} {'warm':>8}")
+    figures = {}
+    for name, run in work:
+        figures[name] = median(run, cold=True), median(run, cold=False)
+        print(f"{name:<45} {figures[name][0] * 1e3:8.3f} {figures[name][1] * 1e3:8.3f}")
+    # A no-change preview asks the provider for one check and one diff of the schedule.
+    for label, index in (("cold", 0), ("warm", 1)):
+        both = figures["check (10 layers)"][index] + figures["diff, no change"][index]
+        print(f"check + diff, {label}: {both * 1e3:.3f} ms, ratio to the {BUDGET * 1e3:g} ms budget "
+              f"{both / BUDGET:.2f} ({'within' if both <= BUDGET else 'OVER'} budget)")
 
 
 if __name__ == "__main__":

@@ -82,6 +82,9 @@ def fail(failures: Mapping[str | tuple[str | int, ...], str], title: str = "inpu
 
 
 _SCALARS = frozenset({int, float, str, bool, type(None)})
+# Type tuples, not `list | tuple`: a union written in the call is built again at every call.
+_SEQUENCE = (list, tuple)
+_ALONE = (str, int, float)
 
 
 def is_known(*values: Any) -> bool:
@@ -98,7 +101,7 @@ def has_unknown(value: Any) -> bool:
         return True
     if isinstance(value, dict):
         value = value.values()
-    elif not isinstance(value, list | tuple):
+    elif not isinstance(value, _SEQUENCE):
         return False
     for item in value:  # noqa: SIM110 - a plain loop: check() calls this for every value
         if type(item) not in _SCALARS and has_unknown(item):
@@ -147,28 +150,39 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, context: boo
     default, or fails with ``required`` (which says what to give) when that is set.
     ``context=True`` passes the validation context (the schedule's zone) to ``parse``.
     """
+    # One closure per field rather than field() around a reader: every preview runs these.
     if context:
         def read_in_context(value: Any, validation: ValidationInfo) -> Any:
+            if isinstance(value, Unknown):
+                return value
+            try:
+                if value is None:
+                    if required is not None:
+                        raise FormError(required)
+                    return None
+                return parse(value, validation.context)
+            except FormError as error:
+                raise reject(str(error)) from None
+        return _annotated(PlainValidator(read_in_context), required is not None)
+
+    def read(value: Any) -> Any:
+        if isinstance(value, Unknown):
+            return value
+        try:
             if value is None:
                 if required is not None:
                     raise FormError(required)
                 return None
-            return parse(value, validation.context)
-        return field(read_in_context, required=required is not None, info=True)
-
-    def read(value: Any) -> Any:
-        if value is None:
-            if required is not None:
-                raise FormError(required)
-            return None
-        return parse(value)
-    return field(read, required=required is not None)
+            return parse(value)
+        except FormError as error:
+            raise reject(str(error)) from None
+    return _annotated(PlainValidator(read), required is not None)
 
 
 def parse_each(value: Any, parse: Callable[[Any], Any], what: str) -> list[Any]:
     """``parse`` applied to every item of a list, failures reported under ``[i]``. One item given
     alone (a string or a number) is a list of one whose failure is reported at the field itself."""
-    if isinstance(value, str | int | float):
+    if isinstance(value, _ALONE):
         return [parse(value)]
     if isinstance(value, tuple):
         value = list(value)
@@ -191,6 +205,8 @@ def parse_each(value: Any, parse: Callable[[Any], Any], what: str) -> list[Any]:
 def sorted_known(items: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
     """Sorted by ``key``; items not known yet follow in their given order (they cannot be compared)."""
     items = list(items)
+    if len(items) < 2:
+        return items
     if all(type(item) in _SCALARS for item in items):
         return sorted(items, key=key)
     known, unknown = [], []
@@ -250,7 +266,8 @@ def listed(item: Any, what: str, *, required: str | None = None) -> Any:
             raise reject(required)
         return handler(value)
 
-    items = list[Annotated[item, WrapValidator(_keep_unknown)]]
+    # A model item needs unknown values let through before it; a field() item lets them through itself.
+    items = list[Annotated[item, WrapValidator(_keep_unknown)]] if isinstance(item, type) else list[item]
     if required is None:
         return Annotated[items, WrapValidator(validate)]
     return Annotated[items, WrapValidator(validate), Field(validate_default=True)]
@@ -291,6 +308,8 @@ class Args(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _known_object(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        if type(data) is dict and data.keys() <= cls._allowed and None not in data.values():
+            return handler(data)  # the usual case, checked at C speed
         return cls._validate_object(data, handler)
 
     @classmethod
@@ -300,8 +319,6 @@ class Args(BaseModel):
 
     @classmethod
     def _validate_object(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
-        if type(data) is dict and data.keys() <= cls._allowed and None not in data.values():
-            return handler(data)  # the usual case, checked at C speed
         if isinstance(data, cls):
             return data
         if not isinstance(data, Mapping):

@@ -60,7 +60,7 @@ def plain(value: Any) -> Any:
     as a double) back to ints, recursively."""
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items() if key != "__provider"}
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     if type(value) is float and value.is_integer():
         return int(value)

@@ -9,10 +9,11 @@ meaning back, so canonical forms survive any number of round trips. Pure code: n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flashcat_pulumi.identity import PersonRef
@@ -24,7 +25,6 @@ __all__ = [
     "MINUTE",
     "WEEK",
     "FormError",
-    "WallClock",
     "name_parser",
     "parse_boolean",
     "parse_clock",
@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 MINUTE, HOUR, DAY, WEEK = 60, 3600, 86400, 7 * 86400
+_EPOCH = datetime(1970, 1, 1)
 MAX_EPOCH = 10**11  # epoch seconds stay below this until the year 5138; larger values are milliseconds
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RESTRICT_MODES = ("none", "daily", "weekly")
@@ -65,14 +66,36 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _DURATION_UNITS = (("w", WEEK), ("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", 1))
+_NUMBER = (int, float)  # a tuple: a union written in the call is built again at every call
 
 
 class FormError(ValueError):
     """A value that cannot be used; the message says what is allowed."""
 
 
-class WallClock(datetime):
-    """A naive date-time: a wall-clock time still to be read in the schedule's time zone."""
+_CACHEABLE = frozenset({str, int, float, datetime})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _memo(function: F) -> F:
+    """Remember a pure parser's or renderer's results: programs repeat the same people, rotations
+    and windows across layers and schedules, and ``check`` runs for every schedule at every preview.
+    Keyed by type too (``True`` is not ``1``); other values are parsed as they come."""
+    cached = functools.lru_cache(maxsize=4096, typed=True)(function)
+
+    if function.__code__.co_argcount == 1 and not function.__code__.co_kwonlyargcount:
+        @functools.wraps(function)
+        def memo(value: Any) -> Any:  # one argument, the common case: no packing of *args
+            return cached(value) if type(value) in _CACHEABLE else function(value)
+    else:
+        @functools.wraps(function)
+        def memo(value: Any, *args: Any, **kwargs: Any) -> Any:
+            if type(value) in _CACHEABLE:
+                return cached(value, *args, **kwargs)
+            return function(value, *args, **kwargs)
+
+    memo.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return memo  # type: ignore[return-value]
 
 
 def show(value: Any) -> str:
@@ -113,7 +136,9 @@ def text_parser(max_len: int | None = None) -> Callable[[Any], str]:
 
 def whole_number(value: Any) -> int:
     """An int from an int or a whole float (Pulumi delivers every number as a float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or (
+    if type(value) is int:
+        return value
+    if isinstance(value, bool) or not isinstance(value, _NUMBER) or (
             isinstance(value, float) and not value.is_integer()):
         raise FormError(f"must be a whole number, got {show(value)}")
     return int(value)
@@ -137,6 +162,7 @@ def parse_zone(value: Any) -> ZoneInfo:
 
 # --- durations ---------------------------------------------------------------------------------
 
+@_memo
 def parse_duration(value: Any) -> int:
     """Seconds from ``"30m"``, ``"12h"``, ``"1d"``, ``"2w"``, ``"1d12h"``, ``"90s"``, a timedelta or seconds."""
     if isinstance(value, timedelta):
@@ -145,9 +171,10 @@ def parse_duration(value: Any) -> int:
             return int(seconds)
     elif isinstance(value, str):
         match = _DURATION.match(value.replace(" ", "").lower())
-        if value.strip() and match:
-            return sum(int(part or 0) * unit for part, (_, unit) in zip(match.groups(), _DURATION_UNITS, strict=True))
-    elif not isinstance(value, bool) and isinstance(value, int | float):
+        if match and match.lastindex:  # at least one part: the empty string matches too
+            weeks, days, hours, minutes, seconds = match.groups("0")
+            return int(weeks) * WEEK + int(days) * DAY + int(hours) * HOUR + int(minutes) * MINUTE + int(seconds)
+    elif not isinstance(value, bool) and isinstance(value, _NUMBER):
         try:
             return whole_number(value)
         except FormError:
@@ -156,6 +183,7 @@ def parse_duration(value: Any) -> int:
                     f"timedelta, got {show(value)}")
 
 
+@_memo
 def render_duration(seconds: int) -> str:
     """The canonical spelling: largest units first, zero parts left out (``"1w"``, ``"1d12h"``, ``"0s"``)."""
     parts = []
@@ -168,15 +196,17 @@ def render_duration(seconds: int) -> str:
 
 # --- instants ----------------------------------------------------------------------------------
 
-def parse_instant(value: Any) -> int | WallClock:
+@_memo
+def parse_instant(value: Any) -> int | datetime:
     """Epoch seconds from epoch seconds, an aware datetime or an ISO time with an offset; a naive ISO
-    time or date (or naive datetime) comes back as a :class:`WallClock` to be read in a time zone."""
+    time or date (or naive datetime) comes back as a naive datetime: a wall-clock time, to be read in
+    a time zone with :func:`read_wall_clock`."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            return WallClock(value.year, value.month, value.day, value.hour, value.minute, value.second)
+            return value.replace(microsecond=0)
         return _not_before_1970(int(value.timestamp()))
     if isinstance(value, date):
-        return WallClock(value.year, value.month, value.day)
+        return datetime(value.year, value.month, value.day)
     if isinstance(value, str):
         text = value.strip()
         if text.endswith(("Z", "z")):  # Python 3.10's fromisoformat does not read "Z"
@@ -187,7 +217,7 @@ def parse_instant(value: Any) -> int | WallClock:
             pass
         else:
             return parse_instant(parsed)
-    elif not isinstance(value, bool) and isinstance(value, int | float):
+    elif not isinstance(value, bool) and isinstance(value, _NUMBER):
         seconds = whole_number(value)
         if seconds >= MAX_EPOCH:
             raise FormError(f"must be epoch seconds, got {seconds}, which looks like milliseconds")
@@ -196,16 +226,18 @@ def parse_instant(value: Any) -> int | WallClock:
                     f"'2026-12-07T09:00+08:00', or a datetime, got {show(value)}")
 
 
-def read_wall_clock(wall: WallClock, zone: ZoneInfo) -> int:
-    """Epoch seconds of a wall-clock time in ``zone``; a time skipped by daylight saving is refused."""
-    aware = datetime(wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, tzinfo=zone)
-    # A wall-clock time skipped by a daylight-saving change does not survive a round trip through UTC.
-    if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != aware.replace(tzinfo=None):
-        raise FormError(f"{aware.replace(tzinfo=None).isoformat()} does not exist in {zone.key} "
-                        f"(skipped by a daylight-saving change)")
-    return _not_before_1970(int(aware.timestamp()))
+@_memo
+def read_wall_clock(wall: datetime, zone: ZoneInfo) -> int:
+    """Epoch seconds of a wall-clock time (a naive datetime) in ``zone``. A time repeated when the
+    clocks go back is its first occurrence; a time skipped when they go forward is refused."""
+    offset = zone.utcoffset(wall)  # fold 0: the offset before a change
+    # Only a skipped time has a smaller offset before the change than after it (a repeated one, larger).
+    if offset < zone.utcoffset(wall.replace(fold=1)):
+        raise FormError(f"{wall.isoformat()} does not exist in {zone.key} (skipped by a daylight-saving change)")
+    return _not_before_1970(int((wall - _EPOCH - offset).total_seconds()))
 
 
+@_memo
 def render_instant(epoch: int, zone: ZoneInfo) -> str:
     """ISO 8601 with the zone's offset at that instant: ``"2026-11-30T09:00:00+08:00"``."""
     return datetime.fromtimestamp(epoch, zone).isoformat()
@@ -219,6 +251,7 @@ def _not_before_1970(seconds: int) -> int:
 
 # --- clock times, weekdays, hand-offs ------------------------------------------------------------
 
+@_memo
 def parse_clock(text: str, *, allow_24: bool = False) -> int:
     """``"HH:MM"`` (or ``"HH:MM:SS"``) as seconds after 00:00; ``"24:00"`` only where an end may be."""
     match = _CLOCK.match(text.strip())
@@ -230,6 +263,7 @@ def parse_clock(text: str, *, allow_24: bool = False) -> int:
     raise FormError(f"must be a time of day 'HH:MM' (00:00 to {latest}), got {show(text)}")
 
 
+@_memo
 def render_clock(seconds: int) -> str:
     """``"HH:MM"``, or ``"HH:MM:SS"`` when there are seconds; 86400 is ``"24:00"``."""
     hours, rest = divmod(seconds, HOUR)
@@ -259,6 +293,7 @@ def _render_week_time(seconds: int) -> str:
     return f"{WEEKDAYS[day][:3]} {render_clock(rest)}"
 
 
+@_memo
 def parse_handoff(value: Any) -> int:
     """Seconds after Monday 00:00 from ``"mon 09:00"``, ``"09:00"`` (Monday) or seconds."""
     try:
@@ -280,6 +315,7 @@ def parse_handoff(value: Any) -> int:
     return seconds
 
 
+@_memo
 def render_handoff(seconds: int) -> str:
     """``"mon 09:00"``."""
     return _render_week_time(seconds)
@@ -301,6 +337,7 @@ def render_restrict_mode(mode: int) -> str:
     return RESTRICT_MODES[mode]
 
 
+@_memo
 def parse_window_bound(value: Any, *, is_end: bool) -> tuple[int, str]:
     """One bound of a window as ``(seconds, form)``; form is ``"daily"`` (``"09:00"``), ``"weekly"``
     (``"mon 09:00"``) or ``"seconds"`` (a number, whose cycle the mode says)."""
@@ -310,7 +347,7 @@ def parse_window_bound(value: Any, *, is_end: bool) -> tuple[int, str]:
             return _week_time(value, allow_24=is_end), "weekly"
         if len(parts) == 1:
             return parse_clock(parts[0], allow_24=is_end), "daily"
-    elif not isinstance(value, bool) and isinstance(value, int | float):
+    elif not isinstance(value, bool) and isinstance(value, _NUMBER):
         return whole_number(value), "seconds"
     raise FormError(f"must be 'HH:MM' (daily), 'ddd HH:MM' such as 'mon 09:00' (weekly), or seconds, "
                     f"got {show(value)}")
@@ -328,7 +365,7 @@ def parse_window(value: Any) -> tuple[Any, Any]:
     """The two raw bounds of a window given as ``"09:00-18:00"``, a pair, or ``{restrict_start, restrict_end}``."""
     if isinstance(value, str):
         return split_window(value)
-    if isinstance(value, list | tuple) and len(value) == 2:
+    if isinstance(value, (list, tuple)) and len(value) == 2:
         return value[0], value[1]
     raise FormError("must be a window such as '09:00-18:00', ('09:00', '18:00'), 'mon 09:00-fri 18:00', or "
                     "{restrict_start, restrict_end} in seconds")
@@ -339,6 +376,7 @@ def render_window_bound(seconds: int, mode: int) -> str:
     return render_clock(seconds) if mode == 1 else _render_week_time(seconds)
 
 
+@_memo
 def render_window(start: int, end: int, mode: int) -> str:
     """``"09:00-18:00"`` (daily) or ``"mon 09:00-fri 18:00"`` (weekly); an end at the cycle's end is
     ``"24:00"`` / ``"sun 24:00"``."""
@@ -347,6 +385,7 @@ def render_window(start: int, end: int, mode: int) -> str:
 
 # --- day masks ---------------------------------------------------------------------------------
 
+@_memo
 def parse_day_mask_day(value: Any) -> int:
     """A weekday as the day mask counts it (0 = Sunday ... 6 = Saturday), from a name or that number."""
     if isinstance(value, str):
@@ -367,6 +406,7 @@ def render_day_mask(days: list[int]) -> list[str]:
 
 # --- people ------------------------------------------------------------------------------------
 
+@_memo
 def parse_person(value: Any) -> PersonRef:
     """A person id (a positive number, or its digits) or an email address (lowercased)."""
     if isinstance(value, str):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -60,7 +61,6 @@ from flashcat_pulumi.resources._forms import (
     WEEK,
     FormError,
     PersonRef,
-    WallClock,
     name_parser,
     parse_boolean,
     parse_clock,
@@ -274,7 +274,7 @@ def _positive_id(value: Any) -> int:
 
 def _instant(value: Any, context: Mapping[str, Any] | None) -> Any:
     parsed = parse_instant(value)
-    if not isinstance(parsed, WallClock):
+    if not isinstance(parsed, datetime):
         return parsed
     zone = (context or {}).get("zone")
     if isinstance(zone, ZoneInfo):
@@ -441,14 +441,14 @@ class GroupArgs(Args):
 def _group(value: Any, info: ValidationInfo) -> dict[str, Any]:
     """A group in any shape (:class:`Group`, the API's, a list of people, one person) as
     ``{group_name, members: [{role_id, person_ids}]}``; ``group_name`` ``None`` until named by position."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         model = ApiGroupArgs if "members" in value or "group_name" in value else GroupArgs
         return model.model_validate(value, context=info.context).group()
     refs = parse_each(value, parse_person, "person ids or emails")
     if not refs:
         raise FormError(_AT_LEAST_ONE_PERSON)
-    return {"group_name": None,
-            "members": [{"role_id": 0, "person_ids": sorted_known(dict.fromkeys(refs), person_order)}]}
+    people_ids = refs if len(refs) == 1 else sorted_known(dict.fromkeys(refs), person_order)
+    return {"group_name": None, "members": [{"role_id": 0, "person_ids": people_ids}]}
 
 
 def _group_name(index: int) -> str:
@@ -457,12 +457,15 @@ def _group_name(index: int) -> str:
 
 # --- layers ------------------------------------------------------------------------------------
 
+_BOUND_ALONE = (int, float, Unknown)
+
+
 def _is_one_window(value: Any) -> bool:
     """A window given on its own rather than a list of them."""
     if isinstance(value, (Mapping, str)):
         return True
-    return (isinstance(value, list | tuple) and len(value) == 2
-            and all(isinstance(bound, int | float | Unknown) or (isinstance(bound, str) and "-" not in bound)
+    return (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(bound, _BOUND_ALONE) or (isinstance(bound, str) and "-" not in bound)
                     for bound in value))
 
 
@@ -472,7 +475,7 @@ def _windows(value: Any) -> list[Any]:
     if value is None:
         return []
     windows = [value] if _is_one_window(value) else value
-    if not isinstance(windows, list | tuple):
+    if not isinstance(windows, (list, tuple)):
         raise FormError(f"must be a list of windows such as '09:00-18:00', got {show(value)}")
     parsed: list[Any] = []
     failures: dict[tuple[str | int, ...], str] = {}
@@ -686,7 +689,8 @@ class LayerArgs(Args):
                     f"{kind} windows), got {seconds}")
         periods: list[Any] = []
         for index, window in enumerate(windows):
-            if not isinstance(window, dict) or not is_known(window):
+            if not isinstance(window, dict) or not (isinstance(window["restrict_start"], tuple)
+                                                    and isinstance(window["restrict_end"], tuple)):
                 periods.append(Unknown())
                 continue
             start, end = window["restrict_start"][0], window["restrict_end"][0] or cycle  # an end at 00:00: midnight
@@ -699,7 +703,16 @@ class LayerArgs(Args):
 
     def canonical(self, index: int, zone: Any) -> dict[str, Any]:
         """The canonical form: readable, one spelling per meaning."""
-        mode = self.restrict_mode
+        mode, periods, mask, groups = self.restrict_mode, self.restrict_periods, self.day_mask, self.groups
+        if not isinstance(mode, Unknown):
+            periods = [render_window(*period, mode) if type(period) is tuple else period for period in periods]
+        if mask is not None:
+            mask = [*render_day_mask([day for day in mask if type(day) is int]),
+                    *(day for day in mask if type(day) is not int)]
+        if type(groups) is list:
+            groups = [{"group_name": _group_name(i), "members": group["members"]}
+                      if type(group) is dict and group["group_name"] is None else group
+                      for i, group in enumerate(groups)]
         return {
             "layer_name": self.layer_name or self.name or f"Layer {index + 1}",
             "layer_start": _render_instant(self.layer_start, zone),
@@ -710,15 +723,10 @@ class LayerArgs(Args):
             "handoff_time": _known(self.handoff_time, render_handoff),
             "fair_rotation": self.fair_rotation,
             "restrict_mode": _known(mode, render_restrict_mode),
-            "restrict_periods": self.restrict_periods if isinstance(mode, Unknown) else
-            [_known(period, lambda p: render_window(*p, mode)) for period in self.restrict_periods],
-            "day_mask": None if self.day_mask is None else
-            [*render_day_mask([day for day in self.day_mask if is_known(day)]),
-             *(day for day in self.day_mask if not is_known(day))],
+            "restrict_periods": periods,
+            "day_mask": mask,
             "mask_continuous_enabled": self.mask_continuous_enabled,
-            "groups": self.groups if isinstance(self.groups, Unknown) else
-            [group if isinstance(group, Unknown) else {**group, "group_name": group["group_name"] or _group_name(i)}
-             for i, group in enumerate(self.groups)],
+            "groups": groups,
         }
 
 
@@ -987,7 +995,7 @@ def _listed(value: Any) -> list[Any]:
 def _epoch(text: Any) -> int:
     """Epoch seconds of a canonical instant (ISO 8601 with an offset)."""
     epoch = parse_instant(text)
-    if isinstance(epoch, WallClock):
+    if isinstance(epoch, datetime):
         raise ValueError(f"not a canonical instant (it has no offset): {text!r}")
     return epoch
 

@@ -13,7 +13,6 @@ from flashcat_pulumi.resources._forms import (
     HOUR,
     WEEK,
     FormError,
-    WallClock,
     parse_day_mask_day,
     parse_duration,
     parse_handoff,
@@ -40,7 +39,7 @@ MON_0000 = 1796572800  # 2026-12-07 00:00 +08:00
 
 def instant(value, zone=SHANGHAI):
     parsed = parse_instant(value)
-    return read_wall_clock(parsed, zone) if isinstance(parsed, WallClock) else parsed
+    return read_wall_clock(parsed, zone) if isinstance(parsed, datetime) else parsed
 
 
 # --- durations ---------------------------------------------------------------------------------
@@ -90,7 +89,7 @@ def test_parse_instant(value, zone, epoch):
 
 
 def test_naive_values_wait_for_a_zone():
-    assert isinstance(parse_instant("2026-12-07T09:00"), WallClock)
+    assert parse_instant("2026-12-07T09:00") == datetime(2026, 12, 7, 9, 0)  # a wall-clock time, naive
     assert parse_instant("2026-12-07T09:00+08:00") == MON_0900
 
 
