@@ -5,6 +5,7 @@ preview), the wire mapping both ways (also through the emulator), and diff by me
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
@@ -12,12 +13,23 @@ import httpx
 import pytest
 from pulumi.output import Unknown
 
-from flashcat_pulumi.resources._base import plain
+from flashcat_pulumi.resources import schedule as schedule_module
+from flashcat_pulumi.resources._base import plain, to_input
 from flashcat_pulumi.resources.schedule import (
     APP_WEBHOOKS,
     OVERRIDE_PREFIX,
     ROBOT_WEBHOOKS,
+    Group,
+    GroupArgs,
+    Layer,
+    LayerArgs,
+    Notify,
+    NotifyArgs,
+    Override,
+    OverrideArgs,
     ScheduleProvider,
+    Webhook,
+    WebhookArgs,
     check_schedule,
     schedule_from_wire,
     schedule_meaning,
@@ -734,3 +746,47 @@ def test_update_keeps_override_layers_made_elsewhere(emulator):
     assert schedule_from_wire(stored, render, time_zone=TZ) == changed
     assert [kept.layer_name for kept in split_layers(stored)[2]] == ["UI override"]
 
+
+
+# --- the typed helpers front the models -----------------------------------------------------------
+
+@pytest.mark.parametrize(("helper", "model"), [
+    (Layer, LayerArgs), (Group, GroupArgs), (Override, OverrideArgs), (Notify, NotifyArgs), (Webhook, WebhookArgs)])
+def test_every_helper_field_is_a_field_of_its_model(helper, model):
+    assert {field.name for field in dataclasses.fields(helper)} <= set(model.model_fields)
+    assert helper.__doc__  # what IDE completion shows
+
+
+def test_helpers_become_the_dicts_the_models_read():
+    layer = Layer(groups=[Group(people=["alice@example.com"], role_id=1)], layer_start="2026-12-07T09:00",
+                  rotation_duration="1w", handoff_time="mon 09:00", restrict_periods=["09:00-18:00"])
+    props = to_input({"schedule_name": "x", "layers": [layer],
+                      "overrides": [Override(start="2026-12-24", end="2026-12-25", person=ALICE)],
+                      "notify": Notify(webhooks=[Webhook(type="feishu", token="t")])})
+    canonical = check(props)
+    assert canonical["layers"][0]["groups"] == [{"group_name": "A", "members": [{"role_id": 1,
+                                                                                 "person_ids": ["alice@example.com"]}]}]
+    assert canonical["overrides"][0]["people"] == [ALICE] and canonical["notify"]["webhooks"][0]["token"] == "t"
+
+
+# --- check validates once ---------------------------------------------------------------------------
+
+@pytest.mark.emulator(rate_limits=False)
+def test_create_and_update_send_the_checked_inputs_without_validating_them_again(emulator, monkeypatch):
+    monkeypatch.setenv("FLASHDUTY_APP_KEY", emulator.app_key)
+    monkeypatch.setenv("FLASHDUTY_BASE_URL", emulator.base_url)
+    provider = ScheduleProvider()
+    inputs = provider.check({}, {**RICH, "team_id": team_for(emulator)}).inputs
+    parsed: list[str] = []
+    real_parse = schedule_module._parse
+
+    def counting_parse(props, default_time_zone):
+        parsed.append(props["schedule_name"])
+        return real_parse(props, default_time_zone)
+
+    monkeypatch.setattr(schedule_module, "_parse", counting_parse)
+    created = provider.create(as_engine_sends(inputs))
+    assert parsed == ["SRE primary"]  # once: reading back what the server stored, not the inputs
+    parsed.clear()
+    provider.update(created.id, created.outs, as_engine_sends({**inputs, "description": "changed"}))
+    assert parsed == ["SRE primary"]  # the read-modify-write reads nothing into inputs, only the answer
