@@ -13,6 +13,7 @@ import httpx
 import pytest
 from pulumi.output import Unknown
 
+from flashcat_pulumi.emulator import schedules as emulated
 from flashcat_pulumi.resources import schedule as schedule_module
 from flashcat_pulumi.resources._base import plain, to_input
 from flashcat_pulumi.resources.schedule import (
@@ -305,10 +306,14 @@ def test_notify_that_notifies_nobody_is_none(notify):
     assert check(schedule(notify=notify))["notify"] is None
 
 
-@pytest.mark.parametrize("kind", APP_WEBHOOKS + ROBOT_WEBHOOKS)
-def test_every_webhook_type_is_accepted(kind):
+@pytest.mark.parametrize("kind", emulated.APP_WEBHOOKS + emulated.ROBOT_WEBHOOKS)
+def test_every_webhook_type_the_emulator_knows_is_accepted(kind):
     webhook = {"type": kind, "token": "tok", "data_source_id": 1, "chat_ids": ["c"]}
     assert check(schedule(notify={"webhooks": [webhook]}))["notify"]["webhooks"][0]["type"] == kind
+
+
+def test_the_emulator_knows_every_webhook_type_accepted_here():
+    assert set(APP_WEBHOOKS) == set(emulated.APP_WEBHOOKS) and set(ROBOT_WEBHOOKS) == set(emulated.ROBOT_WEBHOOKS)
 
 
 def test_the_api_docs_create_example_reads_like_its_friendly_equivalent():
