@@ -179,16 +179,18 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, context: boo
     return _annotated(PlainValidator(read), required is not None)
 
 
-def parse_each(value: Any, parse: Callable[[Any], Any], what: str) -> list[Any]:
-    """``parse`` applied to every item of a list, failures reported under ``[i]``. One item given
-    alone (a string or a number) is a list of one whose failure is reported at the field itself."""
-    if isinstance(value, _ALONE):
+def parse_each(value: Any, parse: Callable[[Any], Any], what: str, *, alone: bool = True) -> list[Any]:
+    """``parse`` applied to every item of a list, failures (also those of a model ``parse`` validates)
+    reported under ``[i]``. With ``alone``, one item given on its own (a string or a number) is a
+    list of one, whose failure is reported at the field itself."""
+    if alone and isinstance(value, _ALONE):
         return [parse(value)]
     if isinstance(value, tuple):
         value = list(value)
     if not isinstance(value, list):
         raise FormError(f"must be a list of {what}, got {show(value)}")
-    parsed, failures = [], {}
+    parsed: list[Any] = []
+    errors: list[InitErrorDetails] = []
     for index, item in enumerate(value):
         if isinstance(item, Unknown):
             parsed.append(item)
@@ -196,10 +198,19 @@ def parse_each(value: Any, parse: Callable[[Any], Any], what: str) -> list[Any]:
         try:
             parsed.append(parse(item))
         except FormError as error:
-            failures[(index,)] = str(error)
-    if failures:
-        raise fail(failures)
+            errors.append(InitErrorDetails(type=reject(str(error)), loc=(index,), input=item))
+        except ValidationError as invalid:
+            errors += _relocated(invalid, (index,))
+    if errors:
+        raise ValidationError.from_exception_data(what, errors)
     return parsed
+
+
+def _relocated(invalid: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[InitErrorDetails]:
+    """The errors of ``invalid``, kept with their kind and message, under ``prefix``."""
+    return [InitErrorDetails(type=PydanticCustomError(error["type"], "{reason}", {"reason": error["msg"]}),
+                             loc=(*prefix, *error["loc"]), input=error.get("input"))
+            for error in invalid.errors()]
 
 
 def sorted_known(items: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
@@ -337,10 +348,7 @@ class Args(BaseModel):
         try:
             handler({key: value for key, value in data.items() if key not in unknown})
         except ValidationError as invalid:
-            errors += [InitErrorDetails(type=PydanticCustomError(error["type"], "{reason}",
-                                                                 {"reason": error["msg"]}),
-                                        loc=error["loc"], input=error.get("input"))
-                       for error in invalid.errors()]
+            errors += _relocated(invalid)
         raise ValidationError.from_exception_data(cls.__name__, errors)
 
 

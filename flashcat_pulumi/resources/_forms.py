@@ -202,9 +202,7 @@ def parse_instant(value: Any) -> int | datetime:
     time or date (or naive datetime) comes back as a naive datetime: a wall-clock time, to be read in
     a time zone with :func:`read_wall_clock`."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(microsecond=0)
-        return _not_before_1970(int(value.timestamp()))
+        return _from_datetime(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, str):
@@ -216,7 +214,7 @@ def parse_instant(value: Any) -> int | datetime:
         except ValueError:
             pass
         else:
-            return parse_instant(parsed)
+            return _from_datetime(parsed)
     elif not isinstance(value, bool) and isinstance(value, _NUMBER):
         seconds = whole_number(value)
         if seconds >= MAX_EPOCH:
@@ -224,6 +222,12 @@ def parse_instant(value: Any) -> int | datetime:
         return _not_before_1970(seconds)
     raise FormError(f"must be epoch seconds, an ISO time such as '2026-12-07T09:00' (read in time_zone) or "
                     f"'2026-12-07T09:00+08:00', or a datetime, got {show(value)}")
+
+
+def _from_datetime(value: datetime) -> int | datetime:
+    if value.tzinfo is None:
+        return value.replace(microsecond=0)
+    return _not_before_1970(int(value.timestamp()))
 
 
 @_memo

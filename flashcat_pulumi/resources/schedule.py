@@ -548,8 +548,18 @@ def _describe(epoch: int, zone: Any) -> str:
     return f"{render_instant(epoch, zone)} = {epoch}" if isinstance(zone, ZoneInfo) else str(epoch)
 
 
-Groups = listed(field(_group, info=True), "groups",
-                required="required: at least one group, each a person, a list of people or a Group")
+_AT_LEAST_ONE_GROUP = "required: at least one group, each a person, a list of people or a Group"
+
+
+def _groups(value: Any, info: ValidationInfo) -> list[Any]:
+    # One validator for the whole list rather than one per group: a layer often has several.
+    groups = parse_each([] if value is None else value, lambda group: _group(group, info), "groups", alone=False)
+    if not groups:
+        raise FormError(_AT_LEAST_ONE_GROUP)
+    return groups
+
+
+Groups = field(_groups, info=True, required=True)
 
 
 class LayerArgs(Args):
