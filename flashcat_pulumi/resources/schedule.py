@@ -838,8 +838,9 @@ class WebhookArgs(Args):
         if self.settings is not None and any(value is not None for value in flat.values()):
             raise fail({(): "give the settings either flat or inside settings={...}, not both"}, "webhook")
         where: tuple[str, ...] = ("settings",) if self.settings is not None else ()
-        settings = self.settings or WebhookSettingsArgs.model_validate(
-            {key: value for key, value in flat.items() if value is not None})
+        # The flat fields were validated already; they only move into settings.
+        settings = self.settings or WebhookSettingsArgs.model_construct(
+            **{key: value for key, value in flat.items() if value is not None})
         if isinstance(settings, Unknown):
             return self
         self.settle(settings=settings)
