@@ -352,7 +352,8 @@ def test_limiter_keeps_50_per_second_from_8_threads(emu):
     assert len(times) == 160
     assert all(r.status == 200 for r in emu.requests)
     assert max_in_any_window(times, 1.0) <= 50
-    assert max_in_any_window(times, 1.0) >= 40  # it does use the budget
+    # That the limiter admits up to the limit without waiting is checked on a fake clock
+    # (tests/test_ratelimit.py); a lower bound on real throughput here would fail on a busy machine.
 
 
 def test_one_client_from_many_threads(client, emu):
