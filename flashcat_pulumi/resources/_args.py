@@ -31,7 +31,14 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from flashcat_pulumi.resources._forms import FormError, parse_person, parse_string, person_order, show
+from flashcat_pulumi.resources._forms import (
+    FormError,
+    parse_person,
+    parse_string,
+    person_order,
+    remembering,
+    show,
+)
 
 __all__ = [
     "SKIPPED",
@@ -84,6 +91,7 @@ def fail(failures: Mapping[str | tuple[str | int, ...], str], title: str = "inpu
 _SCALARS = frozenset({int, float, str, bool, type(None)})
 # Type tuples, not `list | tuple`: a union written in the call is built again at every call.
 _SEQUENCE = (list, tuple)
+_HASHABLE = frozenset({int, float, str, bool})
 _ALONE = (str, int, float)
 
 
@@ -145,14 +153,18 @@ def _annotated(validator: PlainValidator, required: bool) -> Any:
     return Annotated[Any, validator]
 
 
-def leaf(parse: Callable[..., Any], *, required: str | None = None, context: bool = False) -> Any:
-    """A field read by ``parse`` (which raises :class:`FormError`). Absent, it takes its declared
-    default, or fails with ``required`` (which says what to give) when that is set.
-    ``context=True`` passes the validation context (the schedule's zone) to ``parse``.
+def leaf(parse: Callable[..., Any], *, required: str | None = None, zone: bool = False) -> Any:
+    """A field read by ``parse``, a pure function that raises :class:`FormError`. Absent, it takes
+    its declared default, or fails with ``required`` (which says what to give) when that is set.
+    ``zone=True`` passes the schedule's time zone (from the validation context) to ``parse`` too.
+
+    Results are remembered per field: programs repeat the same values across layers and schedules.
     """
-    # One closure per field rather than field() around a reader: every preview runs these.
-    if context:
-        def read_in_context(value: Any, validation: ValidationInfo) -> Any:
+    cached = remembering(parse)
+
+    # One closure per field, calling the cache directly: every preview runs these for every value.
+    if zone:
+        def read_in_zone(value: Any, validation: ValidationInfo) -> Any:
             if isinstance(value, Unknown):
                 return value
             try:
@@ -160,10 +172,11 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, context: boo
                     if required is not None:
                         raise FormError(required)
                     return None
-                return parse(value, validation.context)
+                where = (validation.context or {}).get("zone")
+                return cached(value, where) if type(value) in _HASHABLE else parse(value, where)
             except FormError as error:
                 raise reject(str(error)) from None
-        return _annotated(PlainValidator(read_in_context), required is not None)
+        return _annotated(PlainValidator(read_in_zone), required is not None)
 
     def read(value: Any) -> Any:
         if isinstance(value, Unknown):
@@ -173,7 +186,7 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, context: boo
                 if required is not None:
                     raise FormError(required)
                 return None
-            return parse(value)
+            return cached(value) if type(value) in _HASHABLE else parse(value)
         except FormError as error:
             raise reject(str(error)) from None
     return _annotated(PlainValidator(read), required is not None)

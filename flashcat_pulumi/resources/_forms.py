@@ -25,6 +25,7 @@ __all__ = [
     "MINUTE",
     "WEEK",
     "FormError",
+    "forget",
     "name_parser",
     "parse_boolean",
     "parse_clock",
@@ -41,6 +42,7 @@ __all__ = [
     "parse_zone",
     "person_order",
     "read_wall_clock",
+    "remembering",
     "render_clock",
     "render_day_mask",
     "render_duration",
@@ -75,13 +77,27 @@ class FormError(ValueError):
 
 _CACHEABLE = frozenset({str, int, float, datetime})
 F = TypeVar("F", bound=Callable[..., Any])
+_REMEMBERING: list[Any] = []
+
+
+def remembering(function: F) -> F:
+    """``function`` (pure, with hashable arguments) remembering its results, keyed by type too
+    (``True`` is not ``1``): programs repeat the same people, rotations and windows across layers
+    and schedules, and ``check`` runs for every schedule at every preview."""
+    cached = functools.lru_cache(maxsize=4096, typed=True)(function)
+    _REMEMBERING.append(cached)
+    return cached  # type: ignore[return-value]
+
+
+def forget() -> None:
+    """Forget every remembered result (benchmarks measure a first check this way)."""
+    for cached in _REMEMBERING:
+        cached.cache_clear()
 
 
 def _memo(function: F) -> F:
-    """Remember a pure parser's or renderer's results: programs repeat the same people, rotations
-    and windows across layers and schedules, and ``check`` runs for every schedule at every preview.
-    Keyed by type too (``True`` is not ``1``); other values are parsed as they come."""
-    cached = functools.lru_cache(maxsize=4096, typed=True)(function)
+    """:func:`remembering`, for values of the types that can be keys; others are parsed as they come."""
+    cached = remembering(function)
 
     if function.__code__.co_argcount == 1 and not function.__code__.co_kwonlyargcount:
         @functools.wraps(function)
@@ -94,7 +110,6 @@ def _memo(function: F) -> F:
                 return cached(value, *args, **kwargs)
             return function(value, *args, **kwargs)
 
-    memo.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return memo  # type: ignore[return-value]
 
 

@@ -272,11 +272,10 @@ def _positive_id(value: Any) -> int:
     return number
 
 
-def _instant(value: Any, context: Mapping[str, Any] | None) -> Any:
+def _instant(value: Any, zone: Any) -> Any:
     parsed = parse_instant(value)
     if not isinstance(parsed, datetime):
         return parsed
-    zone = (context or {}).get("zone")
     if isinstance(zone, ZoneInfo):
         return read_wall_clock(parsed, zone)
     if isinstance(zone, Unknown):
@@ -284,8 +283,8 @@ def _instant(value: Any, context: Mapping[str, Any] | None) -> Any:
     raise PydanticCustomError(SKIPPED, "the time zone is invalid")  # reported at time_zone already
 
 
-def _end(value: Any, context: Mapping[str, Any] | None) -> Any:
-    return None if value in (0, "") else _instant(value, context)  # 0: never ends, as on the server
+def _end(value: Any, zone: Any) -> Any:
+    return None if value in (0, "") else _instant(value, zone)  # 0: never ends, as on the server
 
 
 def _rotation_duration(value: Any) -> int | None:
@@ -369,9 +368,9 @@ def _webhook_type(value: Any) -> str:
     return str(value)
 
 
-Instant = leaf(_instant, context=True)
-RequiredInstant = leaf(_instant, required=f"required: {_INSTANT}", context=True)
-End = leaf(_end, context=True)
+Instant = leaf(_instant, zone=True)
+RequiredInstant = leaf(_instant, required=f"required: {_INSTANT}", zone=True)
+End = leaf(_end, zone=True)
 OptionalName = leaf(_optional_name)
 OptionalText = leaf(text_parser())
 OptionalFlag = leaf(parse_boolean)
@@ -838,9 +837,8 @@ class WebhookArgs(Args):
         if self.settings is not None and any(value is not None for value in flat.values()):
             raise fail({(): "give the settings either flat or inside settings={...}, not both"}, "webhook")
         where: tuple[str, ...] = ("settings",) if self.settings is not None else ()
-        # The flat fields were validated already; they only move into settings.
-        settings = self.settings or WebhookSettingsArgs.model_construct(
-            **{key: value for key, value in flat.items() if value is not None})
+        settings = self.settings or WebhookSettingsArgs.model_validate(
+            {key: value for key, value in flat.items() if value is not None})
         if isinstance(settings, Unknown):
             return self
         self.settle(settings=settings)
