@@ -177,7 +177,6 @@ def parse_zone(value: Any) -> ZoneInfo:
 
 # --- durations ---------------------------------------------------------------------------------
 
-@_memo
 def parse_duration(value: Any) -> int:
     """Seconds from ``"30m"``, ``"12h"``, ``"1d"``, ``"2w"``, ``"1d12h"``, ``"90s"``, a timedelta or seconds."""
     if isinstance(value, timedelta):
@@ -211,7 +210,6 @@ def render_duration(seconds: int) -> str:
 
 # --- instants ----------------------------------------------------------------------------------
 
-@_memo
 def parse_instant(value: Any) -> int | datetime:
     """Epoch seconds from epoch seconds, an aware datetime or an ISO time with an offset; a naive ISO
     time or date (or naive datetime) comes back as a naive datetime: a wall-clock time, to be read in
@@ -245,7 +243,6 @@ def _from_datetime(value: datetime) -> int | datetime:
     return _not_before_1970(int(value.timestamp()))
 
 
-@_memo
 def read_wall_clock(wall: datetime, zone: ZoneInfo) -> int:
     """Epoch seconds of a wall-clock time (a naive datetime) in ``zone``. A time repeated when the
     clocks go back is its first occurrence; a time skipped when they go forward is refused."""
@@ -270,7 +267,6 @@ def _not_before_1970(seconds: int) -> int:
 
 # --- clock times, weekdays, hand-offs ------------------------------------------------------------
 
-@_memo
 def parse_clock(text: str, *, allow_24: bool = False) -> int:
     """``"HH:MM"`` (or ``"HH:MM:SS"``) as seconds after 00:00; ``"24:00"`` only where an end may be."""
     match = _CLOCK.match(text.strip())
@@ -312,7 +308,6 @@ def _render_week_time(seconds: int) -> str:
     return f"{WEEKDAYS[day][:3]} {render_clock(rest)}"
 
 
-@_memo
 def parse_handoff(value: Any) -> int:
     """Seconds after Monday 00:00 from ``"mon 09:00"``, ``"09:00"`` (Monday) or seconds."""
     try:
