@@ -16,6 +16,7 @@ from flashcat_pulumi._version import __version__
 from flashcat_pulumi.emulator import Emulator, Faults, load_seed
 from flashcat_pulumi.emulator.faults import parse_latency
 from flashcat_pulumi.emulator.server import PERMISSIONS, ROUTES
+from flashcat_pulumi.emulator.state import MEMBER_ID_MODES
 from flashcat_pulumi.ratelimit import DEFAULT_LIMIT, PREVIEW_LIMIT, RateLimit
 
 __all__ = ["build_parser", "main"]
@@ -66,6 +67,9 @@ def _add_emulator(commands: Any) -> None:
                               '"as"}]} (default: Owner, Alice, Bob, Carol, Dave, Erin, Frank)')
     command.add_argument("--time-zone", type=_time_zone, default="Asia/Shanghai", metavar="ZONE",
                          help="the account time zone, an IANA name (default: Asia/Shanghai)")
+    command.add_argument("--member-ids", choices=MEMBER_ID_MODES, default="same",
+                         help="member ids of a new account: same (each is the person id), distinct (a range "
+                              "of their own) or crossed (each is another member's person id) (default: same)")
     command.add_argument("--rate-limit", type=_rate_limit, action="append", metavar="SPEC",
                          help="off, real (default: 50/s,1000/min per path, preview 10/s,60/min), "
                               "COUNT/UNIT[,...] for every path, or PATH=COUNT/UNIT[,...] for one path; "
@@ -96,7 +100,7 @@ def _run_emulator(args: argparse.Namespace) -> int:
         emulator = Emulator(app_key=args.app_key, seed=args.seed, faults=faults, time_zone=args.time_zone,
                             rate_limits=_limit_table(args.rate_limit) or False, keys=dict(args.key or []),
                             state_file=args.state, host=args.host, port=args.port,
-                            log=None if args.quiet else say)
+                            log=None if args.quiet else say, member_ids=args.member_ids)
     except ValueError as exc:
         args.parser.error(str(exc))
     try:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from flashcat_pulumi import cli
+from flashcat_pulumi.emulator.state import MEMBER_FIRST_ID
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,7 +26,7 @@ def test_cli_serves_until_stopped(tmp_path, stop_signal):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
     process = subprocess.Popen(
         [sys.executable, "-m", "flashcat_pulumi", "emulator", "--port", "0", "--state", str(state),
-         "--rate-limit", "real", "--latency", "1ms", "--key", "reader=schedules:read"],
+         "--rate-limit", "real", "--latency", "1ms", "--key", "reader=schedules:read", "--member-ids", "distinct"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
     try:
         first, second = process.stdout.readline(), process.stdout.readline()
@@ -41,6 +42,8 @@ def test_cli_serves_until_stopped(tmp_path, stop_signal):
         denied = httpx.post(f"{url.group(1)}/team/upsert", params={"app_key": "reader"},
                             json={"team_name": "x"})
         assert denied.status_code == 403
+        member = httpx.post(f"{url.group(1)}/member/info", params={"app_key": key.group(1)}, json={})
+        assert member.json()["data"]["member_id"] == MEMBER_FIRST_ID + 1  # Alice, numbered apart
         process.send_signal(stop_signal)
         assert process.wait(timeout=10) == 0
         output = process.stdout.read()
@@ -70,8 +73,8 @@ def test_cli_help(capsys):
         cli.main(["emulator", "--help"])
     out = capsys.readouterr().out
     assert info.value.code == 0
-    for flag in ("--host", "--port", "--app-key", "--state", "--seed", "--time-zone", "--rate-limit",
-                 "--latency", "--faults", "--key"):
+    for flag in ("--host", "--port", "--app-key", "--state", "--seed", "--time-zone", "--member-ids",
+                 "--rate-limit", "--latency", "--faults", "--key"):
         assert flag in out
 
 
@@ -83,6 +86,7 @@ def test_cli_help(capsys):
     (["--key", "k=admin"], "argument --key: invalid key 'k=admin'"),
     (["--key", "nokey"], "argument --key: invalid key 'nokey'"),
     (["--time-zone", "Mars/Base"], "argument --time-zone: unknown time zone 'Mars/Base'"),
+    (["--member-ids", "mixed"], "argument --member-ids: invalid choice: 'mixed'"),
     (["--port", "70000"], "argument --port: expected a port number from 0 to 65535"),
     (["--seed", "/nonexistent.json"], "argument --seed: /nonexistent.json: cannot read the seed file"),
     (["--app-key", ""], "argument --app-key: expected a non-empty app key"),

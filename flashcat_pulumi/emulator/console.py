@@ -6,17 +6,36 @@ rename obeys the team name rules, an override layer the layer rules), bump
 ``update_at``/``updated_at`` and are saved to the state file. They do not pass through the
 OpenAPI schema: the console is not an Open API client, and its forms fill in what they leave out.
 A refused change raises :class:`~.errors.ApiError` (``ResourceNotFound`` for an unknown id).
+
+Two tools go further than a console form could:
+
+* :meth:`WebConsole.edit_schedule_raw` changes a stored schedule with no rule at all, to store
+  values our provider would not write but a web console or an older server might (a ``voice``
+  channel, 48 hours, a 1800-second rotation, a flat webhook, ``integration_id``, ``restrict_mode``
+  3, unknown fields); the endpoints return them as stored (:mod:`.schedules`).
+* :meth:`WebConsole.lapse_billing` stands for the billing center: until
+  :meth:`WebConsole.restore_billing`, requests to the chosen paths answer 400 ``ResourceNotFound``,
+  "Account has not purchased resources, ..." (docs/flashduty-api.md §14), executing nothing. The
+  switch is not saved in the state file.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
 from flashcat_pulumi.emulator.body import Body
 from flashcat_pulumi.emulator.errors import not_found
-from flashcat_pulumi.emulator.schedules import EDITABLE, replace, schedule_delete, schedule_fields
+from flashcat_pulumi.emulator.schedules import (
+    EDITABLE,
+    replace,
+    schedule_delete,
+    schedule_disable,
+    schedule_enable,
+    schedule_fields,
+)
 from flashcat_pulumi.emulator.state import REFERENCE_KINDS, Record, State
 from flashcat_pulumi.emulator.teams import check_team_name, unique_team_name
 
@@ -24,18 +43,78 @@ __all__ = ["WebConsole"]
 
 T = TypeVar("T")
 
+_SCHEDULE_KEYS = ("schedule_id", "account_id", "schedule_name", "description", "team_id", "layers", "notify",
+                  "create_at", "create_by", "update_at", "update_by")
+"""The fields every stored schedule has (``disabled`` may be absent), which the endpoints read."""
+
 
 class WebConsole:
-    """The web console of the emulated account (``Emulator.ui``)."""
+    """The web console of the emulated account (``Emulator.ui``); ``paths`` are the paths served."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, paths: Collection[str]) -> None:
         self._state = state
+        self._paths = frozenset(paths)
 
     def delete_schedule(self, schedule_id: int) -> None:
         """Delete a schedule (refused with ``ReferenceExist`` while something references it)."""
         def change(state: State, actor: int) -> None:
             schedule_delete(state, Body({"schedule_ids": [self._schedule(schedule_id)["schedule_id"]]}), actor)
         self._change(change)
+
+    def disable_schedule(self, schedule_id: int) -> None:
+        """Disable a schedule, as ``/schedule/disable`` does (its layers and shifts stay)."""
+        def change(state: State, actor: int) -> None:
+            schedule_disable(state, Body({"schedule_ids": [self._schedule(schedule_id)["schedule_id"]]}), actor)
+        self._change(change)
+
+    def enable_schedule(self, schedule_id: int) -> None:
+        """Enable a schedule, as ``/schedule/enable`` does."""
+        def change(state: State, actor: int) -> None:
+            schedule_enable(state, Body({"schedule_ids": [self._schedule(schedule_id)["schedule_id"]]}), actor)
+        self._change(change)
+
+    def edit_schedule_raw(self, schedule_id: int, edit: Callable[[Record], None]) -> None:
+        """Change a stored schedule with no rule at all: ``edit`` changes a copy of its record in place
+        (fields in :mod:`.state`; ``layers`` and ``notify`` as ``/schedule/info`` returns them), which
+        then replaces the record.
+
+        ``layers`` and ``notify`` may then hold anything JSON; the other fields keep their types.
+        Nothing is stamped (set ``update_at`` in ``edit`` to show a change). Raises
+        :class:`ValueError`, changing nothing, when the edited record lost one of its fields,
+        changed its ``schedule_id`` or is not JSON.
+        """
+        def change(state: State, actor: int) -> None:
+            edited = copy.deepcopy(self._schedule(schedule_id))
+            edit(edited)
+            missing = [key for key in _SCHEDULE_KEYS if key not in edited]
+            if missing:
+                raise ValueError(f"edit_schedule_raw: the edited schedule lacks {', '.join(missing)}")
+            if edited["schedule_id"] != schedule_id:
+                raise ValueError(f"edit_schedule_raw: schedule_id must stay {schedule_id}, "
+                                 f"got {edited['schedule_id']!r}")
+            try:
+                json.dumps(edited, allow_nan=False)  # the state file must be able to hold it
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"edit_schedule_raw: the edited schedule is not JSON: {exc}") from None
+            state.schedules[schedule_id] = edited
+        self._change(change)
+
+    def lapse_billing(self, paths: Iterable[str] | None = None) -> None:
+        """Let the account's billing lapse for ``paths`` (``None``: every path served), replacing
+        the paths of an earlier lapse: their requests answer 400 ``ResourceNotFound``, "Account has
+        not purchased resources, ...", executing nothing, until :meth:`restore_billing`."""
+        lapsed = self._paths if paths is None else frozenset([paths] if isinstance(paths, str) else paths)
+        unknown = sorted(lapsed - self._paths)
+        if unknown:
+            raise ValueError(f"lapse_billing: unknown path {unknown[0]!r}; expected any of "
+                             f"{', '.join(sorted(self._paths))}")
+        if not lapsed:
+            raise ValueError("lapse_billing: give at least one path, or None for every path")
+        self._state.lapsed = lapsed
+
+    def restore_billing(self) -> None:
+        """Pay the bill: every path is served again."""
+        self._state.lapsed = frozenset()
 
     def rename_team(self, team_id: int, new_name: str) -> None:
         """Rename a team (the name rules of ``/team/upsert`` apply)."""

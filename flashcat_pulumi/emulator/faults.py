@@ -6,11 +6,19 @@ The outcomes a request can be given:
 * ``"500"``: an ``InternalError`` reply, nothing executed;
 * ``"drop_before"``: the connection is closed without a reply, nothing executed;
 * ``"drop_after"``: the request is executed (a change is committed), then the connection is closed
-  without a reply, so the caller cannot know it succeeded.
+  without a reply, so the caller cannot know it succeeded;
+* ``"zero_id"``: a success whose new id is 0 (``{"schedule_id": 0}``, ``{"team_id": 0,
+  "team_name": ""}``), nothing executed, as an older server's example answers
+  (docs/flashduty-api.md §14);
+* ``"zero_id_after"``: the request is executed (a schedule or team is created, or a team upsert
+  updates one), but a success replies with id 0; a refusal is answered as it is.
 
-Scripted outcomes (:meth:`Faults.script`) are used first, in order, for the next requests to their
-path; otherwise each outcome happens with its probability. One :class:`random.Random` seeded with
-``seed`` draws every random choice, so the same requests in the same order meet the same faults.
+The two ``zero_id`` outcomes are only scripted, and only on the create paths of
+:data:`ZERO_ID_FIELDS` (an id of 0 means nothing elsewhere). Scripted outcomes
+(:meth:`Faults.script`) are used first, in order, for the next requests to their path; otherwise
+each of :data:`RANDOM_OUTCOMES` happens with its probability. One :class:`random.Random` seeded
+with ``seed`` draws every random choice, so the same requests in the same order meet the same
+faults.
 """
 
 from __future__ import annotations
@@ -22,9 +30,13 @@ from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-__all__ = ["OUTCOMES", "Faults", "parse_latency"]
+__all__ = ["OUTCOMES", "RANDOM_OUTCOMES", "ZERO_ID_FIELDS", "Faults", "parse_latency"]
 
-OUTCOMES = ("429", "500", "drop_before", "drop_after")
+RANDOM_OUTCOMES = ("429", "500", "drop_before", "drop_after")
+"""The outcomes that can also happen at random, in the order of their probabilities."""
+OUTCOMES = (*RANDOM_OUTCOMES, "zero_id", "zero_id_after")
+ZERO_ID_FIELDS = {"/schedule/create": "schedule_id", "/team/upsert": "team_id"}
+"""The create paths a ``zero_id`` outcome can be scripted on, and the id field its reply zeroes."""
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*$")
 _SPEC_KEYS = {"429": "rate_429", "500": "rate_500", "drop_before": "drop_before", "drop_after": "drop_after"}
 
@@ -91,11 +103,13 @@ class Faults:
         return cls(**values)  # type: ignore[arg-type]
 
     def script(self, path: str, *outcomes: str) -> None:
-        """Force ``outcomes`` (``"429"``, ``"500"``, ``"drop_before"``, ``"drop_after"``), in order,
-        on the next requests to ``path``."""
+        """Force ``outcomes`` (any of :data:`OUTCOMES`), in order, on the next requests to ``path``."""
         for outcome in outcomes:
             if outcome not in OUTCOMES:
                 raise ValueError(f"unknown fault outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}")
+            if outcome.startswith("zero_id") and path not in ZERO_ID_FIELDS:
+                raise ValueError(f"fault outcome {outcome!r} applies to the create paths only "
+                                 f"({', '.join(ZERO_ID_FIELDS)}), not {path!r}")
         with self._lock:
             self._scripts.setdefault(path, deque()).extend(outcomes)
 
@@ -119,7 +133,7 @@ class Faults:
             if not any(rates):
                 return delay, None
             draw = self._rng.random()
-            for outcome, rate in zip(OUTCOMES, rates, strict=True):
+            for outcome, rate in zip(RANDOM_OUTCOMES, rates, strict=True):
                 if draw < rate:
                     return delay, outcome
                 draw -= rate

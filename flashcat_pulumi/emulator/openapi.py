@@ -23,6 +23,9 @@ its ``fixed_time``, ``by`` and ``webhooks``, webhook settings all six fields. Un
 since the document does not forbid them (§8), and ``format`` is an annotation, as Draft 2020-12
 has it (the team rules check email addresses themselves).
 
+A path the document does not list (the unlisted ``/schedule/enable`` and ``/schedule/disable``,
+docs/flashduty-api.md §9.4) has no schema to check here: its endpoint checks its body alone.
+
 A body that fails answers 400 ``InvalidParameter`` with one failure, as a real server reports
 one: the shallowest (more is wrong higher up, as :func:`jsonschema.exceptions.best_match` also
 judges), then the first by path. The message names the field path as the endpoint rules do:
@@ -81,8 +84,10 @@ def request_schema(document: dict[str, Any], path: str) -> Schema:
 
 
 def check(path: str, body: dict[str, Any]) -> None:
-    """Raise :func:`~.errors.invalid` when ``body`` does not satisfy the relaxed schema of ``path``."""
-    error = _most_relevant(_validator(path).iter_errors(body))
+    """Raise :func:`~.errors.invalid` when ``body`` does not satisfy the relaxed schema of ``path``
+    (nothing for a path the document does not list)."""
+    validator = _validator(path)
+    error = None if validator is None else _most_relevant(validator.iter_errors(body))
     if error is not None:
         raise invalid(describe(error))
 
@@ -101,8 +106,9 @@ def describe(error: ValidationError) -> str:
 
 
 @functools.cache
-def _validator(path: str) -> Draft202012Validator:
-    return Draft202012Validator(request_schema(_relaxed_document(), path))
+def _validator(path: str) -> Draft202012Validator | None:
+    document = _relaxed_document()
+    return Draft202012Validator(request_schema(document, path)) if path in document["paths"] else None
 
 
 @functools.cache

@@ -1,7 +1,8 @@
 """The people an emulated account starts with, and seed files that replace them.
 
-:data:`DEFAULT_PEOPLE` (examples and docs rely on these; a person id is also the member id, and
-the owner's person id is the account id):
+:data:`DEFAULT_PEOPLE` (examples and docs rely on these; the owner's person id is the account id,
+and a person id is also the member id unless the emulator numbers member ids apart, see
+``Emulator(member_ids=...)``):
 
 ==========  =================  =============  =========  ==============
 name        email              person_id      as         phone

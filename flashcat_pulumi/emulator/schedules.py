@@ -1,5 +1,6 @@
-"""The schedule endpoints (docs/flashduty-api.md §9.1, §10): their rules, and ``ScheduleItem``s
-with shifts computed by :mod:`flashcat_pulumi.timeline`.
+"""The schedule endpoints (docs/flashduty-api.md §9.1, §10), with the unlisted ``/schedule/enable``
+and ``/schedule/disable`` (§9.4, §14): their rules, and ``ScheduleItem``s with shifts computed by
+:mod:`flashcat_pulumi.timeline`.
 
 Each endpoint is a function ``(state, body, actor) -> data`` called with the state's lock held;
 ``actor`` is the person the app key belongs to. Requests arrive here after the OpenAPI schema
@@ -29,6 +30,20 @@ Decisions where docs/flashduty-api.md is silent:
   starts at now, like the EN example.
 * ``/schedule/delete`` ignores unknown ids and checks the references of all ids before deleting
   any; ``/schedule/infos`` leaves unknown ids out.
+* ``/schedule/enable`` and ``/schedule/disable`` take ``{"schedule_ids": [...]}`` (non-empty, no
+  upper bound, like ``/schedule/delete``, whose body they share), ignore unknown ids, and answer
+  ``{}``. A schedule whose flag changes gets ``update_at``/``update_by``; one already in that state
+  is left alone. Every ``ScheduleItem`` but preview's carries ``disabled`` (0 or 1) and the legacy
+  ``status`` equal to it; ``/schedule/update`` leaves the flag as it is (a ``status`` in its body
+  is ignored). A disabled schedule keeps its layers and still computes its shifts and on-call
+  snapshots: disabling stops its notifications, not its calendar.
+* ``notify.advance_in_time`` is stored as given: absent stays absent (no advance notice, per the
+  CLI's notes) and 0 stays 0 (notice at the hand-off). ``notify.by.personal_channels`` accepts
+  ``voice`` (the phone call, §14) as well as ``phone`` (the Terraform provider's name).
+* A stored layer the rotation engine cannot read or expand (only a test's raw edit,
+  ``WebConsole.edit_schedule_raw``, can store one: no rotation, an unknown unit, a non-numeric
+  field) yields no shifts; the other layers compute as usual, and the schedule's body is returned as
+  stored.
 """
 
 from __future__ import annotations
@@ -41,7 +56,7 @@ from flashcat_pulumi.emulator.errors import invalid, not_found, referenced
 from flashcat_pulumi.emulator.paging import ordered, page, paging
 from flashcat_pulumi.emulator.state import Record, State
 from flashcat_pulumi.emulator.teams import known_person
-from flashcat_pulumi.timeline import Shift, compute
+from flashcat_pulumi.timeline import Shift, Timeline, compute
 from flashcat_pulumi.wire import ScheduleLayer
 
 __all__ = [
@@ -52,6 +67,8 @@ __all__ = [
     "replace",
     "schedule_create",
     "schedule_delete",
+    "schedule_disable",
+    "schedule_enable",
     "schedule_fields",
     "schedule_info",
     "schedule_infos",
@@ -74,7 +91,7 @@ ROBOT_WEBHOOKS = ("feishu", "dingtalk", "wecom", "slack", "telegram", "zoom")
 APP_WEBHOOKS = ("feishu_app", "dingtalk_app", "wecom_app", "teams_app", "slack_app")
 EDITABLE = ("schedule_name", "description", "team_id", "layers", "notify")
 """The fields an update replaces."""
-_CHANNEL = re.compile(r"^(email|sms|phone|(feishu|dingtalk|wecom|slack|teams)_app:\d+)$")
+_CHANNEL = re.compile(r"^(email|sms|voice|phone|(feishu|dingtalk|wecom|slack|teams)_app:\d+)$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -252,8 +269,8 @@ def _group(state: State, b: Body) -> dict[str, Any]:
 def _notify(b: Body | None) -> dict[str, Any] | None:
     if b is None:
         return None
-    advance = b.integer("advance_in_time", default=0, lo=0, unit=" seconds")
-    if advance % 300:
+    advance = b.integer("advance_in_time", lo=0, unit=" seconds")
+    if advance is not None and advance % 300:
         raise invalid(f"{b.at('advance_in_time')}: must be a multiple of 300 seconds (5 minutes), got {advance}")
     fixed = None
     fixed_body = b.obj("fixed_time")
@@ -272,12 +289,13 @@ def _notify(b: Body | None) -> dict[str, Any] | None:
         channels = by_body.strings("personal_channels")
         for i, channel in enumerate(channels or []):
             if not _CHANNEL.match(channel):
-                raise invalid(f"{by_body.at('personal_channels')}[{i}]: must be email, sms, phone or "
+                raise invalid(f"{by_body.at('personal_channels')}[{i}]: must be email, sms, voice, phone or "
                               f"<feishu|dingtalk|wecom|slack|teams>_app:<integration id>, got {channel!r}")
         by = {"follow_preference": by_body.boolean("follow_preference"), "personal_channels": channels}
     webhook_bodies = b.objects("webhooks")
     webhooks = None if webhook_bodies is None else [_webhook(w) for w in webhook_bodies]
-    notify: dict[str, Any] = {"advance_in_time": advance, "fixed_time": fixed, "by": by, "webhooks": webhooks}
+    notify: dict[str, Any] = {} if advance is None else {"advance_in_time": advance}
+    notify.update(fixed_time=fixed, by=by, webhooks=webhooks)
     im = b.obj("im")
     if im is not None:
         notify["im"] = {key: im.string(key) or "" for key in im.data}
@@ -332,9 +350,10 @@ def _optional_window(body: Body, *, max_span: int, inclusive: bool) -> tuple[int
 def item(state: State, s: Record, *, layers: bool, window: tuple[int, int] | None) -> dict[str, Any]:
     """A stored schedule as a ``ScheduleItem``: its ``layers`` only if asked, computed shifts and
     on-call snapshots only with a ``window``."""
+    disabled = s.get("disabled", 0)
     result: dict[str, Any] = {
         "id": s["schedule_id"], "name": s["schedule_name"], "account_id": s["account_id"],
-        "group_id": s["team_id"], "disabled": 0, "create_at": s["create_at"], "create_by": s["create_by"],
+        "group_id": s["team_id"], "disabled": disabled, "create_at": s["create_at"], "create_by": s["create_by"],
         "update_at": s["update_at"], "update_by": s["update_by"],
         "layers": s["layers"] if layers else None, "schedule_layers": None,
         "final_schedule": {"layer_name": "", "name": "", "mode": 0, "schedules": None},
@@ -344,25 +363,60 @@ def item(state: State, s: Record, *, layers: bool, window: tuple[int, int] | Non
         result.update(start=window[0], end=window[1])
     result.update(notify=s["notify"], schedule_id=s["schedule_id"], schedule_name=s["schedule_name"],
                   team_id=s["team_id"], description=s["description"],
-                  layer_schedules=result["schedule_layers"], status=0, cur_oncall=None, next_oncall=None)
+                  layer_schedules=result["schedule_layers"], status=disabled, cur_oncall=None, next_oncall=None)
     if window is not None:
         now = state.now()
-        timeline = compute(_models(s["layers"]), now, now + ONCALL_LOOKAHEAD, state.tz)
+        _, timeline = _timeline(state, s["layers"], now, now + ONCALL_LOOKAHEAD)
         result["cur_oncall"] = _oncall(timeline.at(now), s["update_at"])
         result["next_oncall"] = _oncall(timeline.next_after(now), s["update_at"])
     return result
 
 
-def _models(layers: list[dict[str, Any]]) -> list[ScheduleLayer]:
-    return [ScheduleLayer.model_validate(layer) for layer in layers]
+_UNEXPANDABLE = (ValueError, KeyError, OverflowError, OSError)
+"""What expanding a layer stored raw can raise: no rotation or a negative one (``ValueError``), a
+unit the engine does not know (``KeyError``), a time out of the calendar's range (``OverflowError``,
+``OSError`` or ``ValueError``)."""
 
 
-def _computed(state: State, layers: list[dict[str, Any]], start: int, end: int) -> dict[str, Any]:
-    timeline = compute(_models(layers), start, end, state.tz)
+def _models(layers: Any) -> list[ScheduleLayer]:
+    """The stored layers as models; one the model cannot read (a raw edit) becomes a layer without groups."""
+    models = []
+    for layer in layers if isinstance(layers, list) else []:
+        try:
+            models.append(ScheduleLayer.model_validate(layer))
+        except ValueError:  # pydantic's ValidationError
+            stored = layer if isinstance(layer, dict) else {}
+            models.append(ScheduleLayer(**{key: stored[key] for key in ("layer_name", "name")
+                                           if isinstance(stored.get(key), str)}))
+    return models
+
+
+def _timeline(state: State, layers: Any, start: int, end: int) -> tuple[list[ScheduleLayer], Timeline]:
+    """The stored ``layers`` as models and their shifts in ``[start, end)``; a layer that cannot be
+    read or expanded (only a raw edit stores one) has no groups, and so no shifts."""
+    models = _models(layers)
+    try:
+        return models, compute(models, start, end, state.tz)
+    except _UNEXPANDABLE:
+        models = [model if _expands(model, start, end, state) else model.model_copy(update={"groups": []})
+                  for model in models]
+        return models, compute(models, start, end, state.tz)
+
+
+def _expands(layer: ScheduleLayer, start: int, end: int, state: State) -> bool:
+    try:
+        compute([layer], start, end, state.tz)
+    except _UNEXPANDABLE:
+        return False
+    return True
+
+
+def _computed(state: State, layers: Any, start: int, end: int) -> dict[str, Any]:
+    models, timeline = _timeline(state, layers, start, end)
     return {
-        "schedule_layers": [{"layer_name": layer["layer_name"], "name": layer["name"], "mode": layer["mode"],
+        "schedule_layers": [{"layer_name": layer.layer_name, "name": layer.name, "mode": layer.mode,
                              "schedules": [_shift(x) for x in shifts]}
-                            for layer, shifts in zip(layers, timeline.layers, strict=True)],
+                            for layer, shifts in zip(models, timeline.layers, strict=True)],
         "final_schedule": {"layer_name": "", "name": "", "mode": 0,
                            "schedules": [_shift(x) for x in timeline.final]},
     }
@@ -415,7 +469,8 @@ def schedule_create(state: State, body: Body, actor: int) -> dict[str, Any]:
     schedule_id = state.new_id()
     _stamp(state, fields["layers"], schedule_id, now, actor)
     state.schedules[schedule_id] = {"schedule_id": schedule_id, "account_id": state.account_id, **fields,
-                                    "create_at": now, "create_by": actor, "update_at": now, "update_by": actor}
+                                    "create_at": now, "create_by": actor, "update_at": now, "update_by": actor,
+                                    "disabled": 0}
     return {"schedule_id": schedule_id}
 
 
@@ -437,6 +492,30 @@ def schedule_delete(state: State, body: Body, actor: int) -> dict[str, Any]:
         raise referenced(refs)
     for schedule_id in known:
         del state.schedules[schedule_id]
+    return {}
+
+
+def schedule_enable(state: State, body: Body, actor: int) -> dict[str, Any]:
+    """``/schedule/enable``: enable schedules."""
+    return _set_disabled(state, body, actor, 0)
+
+
+def schedule_disable(state: State, body: Body, actor: int) -> dict[str, Any]:
+    """``/schedule/disable``: disable schedules (their configuration and shifts stay)."""
+    return _set_disabled(state, body, actor, 1)
+
+
+def _set_disabled(state: State, body: Body, actor: int, disabled: int) -> dict[str, Any]:
+    # No schema checks these bodies (the paths are not in the OpenAPI document): Body checks the types.
+    ids = body.integers("schedule_ids")
+    if not ids:
+        hint = " (the field is schedule_ids, not schedule_id)" if body.has("schedule_id") else ""
+        raise invalid(f"schedule_ids: required, a non-empty list of schedule ids{hint}")
+    now = state.now()
+    for schedule_id in dedupe(ids):
+        stored = state.schedules.get(schedule_id)
+        if stored is not None and stored.get("disabled", 0) != disabled:
+            stored.update(disabled=disabled, update_at=now, update_by=actor)
     return {}
 
 
@@ -480,8 +559,7 @@ def schedule_self(state: State, body: Body, actor: int) -> dict[str, Any]:
     """``/schedule/self``: the schedules the key's owner is on (a window of at most 30 days)."""
     _optional_window(body, max_span=SELF_WINDOW, inclusive=True)
     mine = [s for s in _newest_first(state)
-            if any(actor in member["person_ids"] for layer in s["layers"] for group in layer["groups"]
-                   for member in group["members"])]
+            if any(actor in group.person_ids for layer in _models(s["layers"]) for group in layer.groups)]
     return {"items": [item(state, s, layers=True, window=None) for s in mine]}
 
 

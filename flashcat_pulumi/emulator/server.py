@@ -2,11 +2,14 @@
 
 Each request passes, in this order: the route (404 ``RouteNotFound``), the method (405
 ``MethodNotAllowed``), the ``app_key`` (401 ``Unauthorized``), the rate limit of (key, path) (429
-``RequestTooFrequently`` with ``Retry-After``), the injected faults, the content type (400
-``InvalidContentType``), the key's permission (403 ``AccessDenied``), then the body: a JSON
-object, then the vendor's OpenAPI schema of the path (:mod:`.openapi`), then the endpoint's own
-rules (:mod:`.schedules`, :mod:`.teams`) under the state's lock; a body that fails any of them
-answers 400 ``InvalidParameter``. :data:`ROUTES` is the one table of what is served and how.
+``RequestTooFrequently`` with ``Retry-After``), the injected faults, the account's billing (400
+``ResourceNotFound`` with :data:`BILLING_LAPSED` while ``emu.ui.lapse_billing()`` holds for the
+path), the content type (400 ``InvalidContentType``), the key's permission (403
+``AccessDenied``), then the body: a JSON object, then the vendor's OpenAPI schema of the path
+(:mod:`.openapi`; paths it does not list are checked by their endpoints alone), then the
+endpoint's own rules (:mod:`.schedules`, :mod:`.teams`) under the state's lock; a body that fails
+any of them answers 400 ``InvalidParameter``. :data:`ROUTES` is the one table of what is served
+and how.
 
 Replies carry the Flashduty envelope and a ``Flashcat-Request-Id`` header equal to the body's
 ``request_id``. The app key is never logged or recorded: the request log keeps the path without
@@ -44,12 +47,14 @@ from flashcat_pulumi.emulator import openapi
 from flashcat_pulumi.emulator.body import Body
 from flashcat_pulumi.emulator.console import WebConsole
 from flashcat_pulumi.emulator.errors import ApiError
-from flashcat_pulumi.emulator.faults import Faults
+from flashcat_pulumi.emulator.faults import ZERO_ID_FIELDS, Faults
 from flashcat_pulumi.emulator.people import SeedPerson, resolve_seed
 from flashcat_pulumi.emulator.schedules import (
     item,
     schedule_create,
     schedule_delete,
+    schedule_disable,
+    schedule_enable,
     schedule_info,
     schedule_infos,
     schedule_list,
@@ -73,7 +78,7 @@ from flashcat_pulumi.emulator.teams import (
 )
 from flashcat_pulumi.ratelimit import DEFAULT_LIMIT, PREVIEW_LIMIT, RateLimit, RateLimiter
 
-__all__ = ["PERMISSIONS", "ROUTES", "Emulator", "RequestRecord", "Route"]
+__all__ = ["BILLING_LAPSED", "PERMISSIONS", "ROUTES", "Emulator", "RequestRecord", "Route"]
 
 PERMISSIONS = ("schedules:read", "schedules:manage", "teams:manage")
 """The permissions an extra app key (``keys=``) can hold; the main app key holds all of them."""
@@ -81,6 +86,8 @@ PERMISSIONS = ("schedules:read", "schedules:manage", "teams:manage")
 MAX_BODY = 8 * 1024 * 1024
 IDLE_TIMEOUT = 120.0
 INTERNAL_ERROR = "We encountered an internal error, and it has been reported. Please try again later."
+BILLING_LAPSED = "Account has not purchased resources, please place order in billing center"
+"""The message of ``ResourceNotFound`` for an account that has not paid (docs/flashduty-api.md §14)."""
 
 _READ = frozenset({"schedules:read", "schedules:manage"})
 _MANAGE = frozenset({"schedules:manage"})
@@ -108,6 +115,8 @@ ROUTES: dict[str, Route] = {  # every path served (docs/flashduty-api.md §6 for
     "/schedule/create": Route("POST", _MANAGE, schedule_create, mutates=True),
     "/schedule/update": Route("POST", _MANAGE, schedule_update, mutates=True),
     "/schedule/delete": Route("POST", _MANAGE, schedule_delete, mutates=True),
+    "/schedule/enable": Route("POST", _MANAGE, schedule_enable, mutates=True),  # unlisted, §9.4 and §14
+    "/schedule/disable": Route("POST", _MANAGE, schedule_disable, mutates=True),  # unlisted, §9.4 and §14
     "/schedule/info": Route("POST", _READ, schedule_info),
     "/schedule/infos": Route("POST", _READ, schedule_infos),
     "/schedule/list": Route("POST", _NONE, schedule_list),
@@ -281,7 +290,14 @@ class _Handler(BaseHTTPRequestHandler):
                             headers=_retry_after(1)), fault
         if fault == "500":
             return _failure(500, "InternalError", INTERNAL_ERROR), fault
+        if fault == "zero_id":
+            data = {"schedule_id": 0} if path == "/schedule/create" else {"team_id": 0, "team_name": ""}
+            return _success(data), fault
+        if path in emulator._state.lapsed:
+            return _failure(400, "ResourceNotFound", BILLING_LAPSED), fault
         reply = self._execute(route, path, permissions, raw)
+        if fault == "zero_id_after" and reply.status == 200:
+            reply.body["data"][ZERO_ID_FIELDS[path]] = 0
         return (None, fault) if fault == "drop_after" else (reply, fault)
 
     def _execute(self, route: Route, path: str, permissions: frozenset[str], raw: bytes) -> _Reply:
@@ -429,6 +445,11 @@ class Emulator:
     with some of :data:`PERMISSIONS`; ``state_file`` is loaded at start if it exists and rewritten
     after every change; ``clock`` gives epoch seconds for timestamps and on-call "now"; ``log``
     receives one line per request (never the app key) and internal errors.
+
+    ``member_ids`` says how a new account numbers its members (a state file that exists keeps its
+    own, as it keeps its people): ``"same"``, a member id is the person id; ``"distinct"``, member
+    ids from a range of their own that is no person's id; ``"crossed"``, each member's member id is
+    another member's person id, the trap for a client that mixes the two (:mod:`.state`).
     """
 
     def __init__(self, app_key: str | None = None,
@@ -437,7 +458,8 @@ class Emulator:
                  rate_limits: bool | Mapping[str, RateLimit | str] = True,
                  keys: Mapping[str, Iterable[str]] | None = None,
                  state_file: str | PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], float] = time.time, log: Callable[[str], None] | None = None) -> None:
+                 clock: Callable[[], float] = time.time, log: Callable[[str], None] | None = None,
+                 member_ids: str = "same") -> None:
         try:
             ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -457,8 +479,9 @@ class Emulator:
         self._limiters: dict[tuple[str, str], RateLimiter | None] = {}
         self._limiters_lock = threading.Lock()
         self._log = log
-        self._state = State(people=resolve_seed(seed), time_zone=time_zone, clock=clock, state_file=state_file)
-        self.ui = WebConsole(self._state)
+        self._state = State(people=resolve_seed(seed), time_zone=time_zone, clock=clock, state_file=state_file,
+                            member_ids=member_ids)
+        self.ui = WebConsole(self._state, ROUTES)
         """Out-of-band changes, as a person in the web console would make them (:class:`WebConsole`)."""
         self._requests: list[RequestRecord] = []
         self._requests_lock = threading.Lock()
@@ -572,9 +595,10 @@ class Emulator:
             return None if stored is None else copy.deepcopy(team_item(self._state, stored))
 
     def people(self) -> list[dict[str, Any]]:
-        """Everyone in the account (``PersonItem``, phone unmasked), including invited people."""
+        """Everyone in the account (``PersonItem``, phone unmasked, plus ``member_id``), including invited people."""
         with self._state.lock:
-            return [{**person_item(self._state, p), "phone": p["phone"]} for p in self._state.people.values()]
+            return [{**person_item(self._state, p), "phone": p["phone"],
+                     "member_id": self._state.member_id(p["person_id"])} for p in self._state.people.values()]
 
     # --- rate limits -----------------------------------------------------------------------------
 

@@ -13,6 +13,10 @@ Decisions where docs/flashduty-api.md is silent:
   ``ResourceNotFound``.
 * ``/person/infos`` and ``/member/list`` mask phone numbers (``+86138****0001``), as the EN
   examples do. Emulated members hold no account roles, so ``role_id`` matches nobody.
+* ``member_id`` (``/member/list``, ``/member/info``) follows the account's member id mode
+  (:mod:`.state`); ``account_id`` and every other id here is a person id. ``/person/infos`` looks
+  ids up as person ids only, so a member id that is no person's id is left out like any unknown id,
+  and one that is another person's id (mode ``"crossed"``) answers that person.
 """
 
 from __future__ import annotations
@@ -139,6 +143,7 @@ def _person_for(state: State, field: str, value: str) -> int:
         "person_id": person_id, "name": value.split("@")[0] if field == "email" else value,
         "email": value if field == "email" else "", "phone": value if field == "phone" else "",
         "as": "member", "status": "pending", "created_at": now, "updated_at": now}
+    state.give_member_id(state.people[person_id])
     return person_id
 
 
@@ -242,7 +247,8 @@ def team_delete(state: State, body: Body, actor: int) -> dict[str, Any]:
 
 def _member_item(state: State, person: Record) -> dict[str, Any]:
     enabled = person["status"] == "enabled"
-    return {"account_id": state.account_id, "member_id": person["person_id"], "member_name": person["name"],
+    return {"account_id": state.account_id, "member_id": state.member_id(person["person_id"]),
+            "member_name": person["name"],
             "country_code": "CN" if person["phone"].startswith("+86") else "",
             "phone": _mask_phone(person["phone"]), "email": person["email"],
             "phone_verified": enabled and bool(person["phone"]), "email_verified": enabled,
@@ -280,7 +286,7 @@ def member_info(state: State, body: Body, actor: int) -> dict[str, Any]:
     """``/member/info``: the key's owner and the account."""
     person = state.people[actor]
     owner = state.people[state.account_id]
-    return {"member_id": person["person_id"], "member_name": person["name"], "email": person["email"],
+    return {"member_id": state.member_id(actor), "member_name": person["name"], "email": person["email"],
             "email_verified": person["status"] == "enabled", "phone": _mask_phone(person["phone"]),
             "phone_verified": bool(person["phone"]),
             "country_code": "CN" if person["phone"].startswith("+86") else "", "avatar": "",

@@ -31,6 +31,9 @@ def test_fault_specs():
             Faults.parse(bad)
     with pytest.raises(ValueError, match="unknown fault outcome"):
         Faults().script("/team/list", "503")
+    with pytest.raises(ValueError, match=re.escape("fault outcome 'zero_id_after' applies to the create paths "
+                                                   "only (/schedule/create, /team/upsert), not '/team/list'")):
+        Faults().script("/team/list", "500", "zero_id_after")
     assert parse_latency("20ms") == (0.02, 0.02)
     assert parse_latency("10ms-50ms") == (0.01, 0.05)
     assert parse_latency("0.2s") == (0.2, 0.2)
@@ -45,6 +48,15 @@ def test_scripted_outcomes_come_first_in_order_per_path():
     faults.script("/team/list", "429")
     assert [faults.decide("/team/list")[1] for _ in range(4)] == ["500", "drop_after", "429", None]
     assert faults.decide("/member/list") == (0.0, None)
+
+
+def test_zero_id_outcomes_are_scripted_only():
+    faults = Faults(rate_500=0.5, seed=1)
+    faults.script("/schedule/create", "zero_id", "zero_id_after")
+    faults.script("/team/upsert", "zero_id")
+    assert [faults.decide("/schedule/create")[1] for _ in range(2)] == ["zero_id", "zero_id_after"]
+    assert faults.decide("/team/upsert")[1] == "zero_id"
+    assert {faults.decide("/schedule/create")[1] for _ in range(100)} == {None, "500"}
 
 
 def test_random_decisions_follow_the_seed_and_the_rates():

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from flashcat_pulumi.emulator import Emulator
 from tests.emulator.conftest import (
     ALICE,
     BOB,
@@ -18,8 +19,10 @@ from tests.emulator.conftest import (
     DEFAULTS,
     DELETE,
     HOUR,
+    KEY,
     NOW,
     OWNER,
+    Api,
     changed,
     create,
     group,
@@ -245,6 +248,57 @@ def test_delete_ignores_unknown_ids_and_is_all_or_nothing(api, emulator):
     assert [s["schedule_id"] for s in emulator.schedules()] == [keep]
 
 
+def test_disable_and_enable():
+    now = [NOW]
+    with Emulator(app_key=KEY, clock=lambda: now[0]) as emulator:
+        api = Api(emulator)
+        first, second = create(api, "First"), create(api, "Second")
+
+        def flags(path: str, body: dict[str, Any]) -> list[tuple[int, int]]:
+            items = api.ok(path, body)["items"]
+            return sorted((s["disabled"], s["status"]) for s in items)
+
+        now[0] += 60
+        assert api.ok("/schedule/disable", {"schedule_ids": [first, 1234567890123, first]}) == {}
+        item = api.ok("/schedule/info", {"schedule_id": first, **window()})
+        assert (item["disabled"], item["status"], item["update_at"], item["update_by"]) == (1, 1, NOW + 60, ALICE)
+        # A disabled schedule keeps its layers and still computes its shifts and on-call snapshots.
+        assert item["layers"] and item["final_schedule"]["schedules"] and item["cur_oncall"]
+        assert flags("/schedule/infos", {"schedule_ids": [first, second]}) == [(0, 0), (1, 1)]
+        assert flags("/schedule/list", {}) == flags("/schedule/list", window()) == [(0, 0), (1, 1)]
+        assert flags("/schedule/self", {}) == [(0, 0), (1, 1)]
+        assert emulator.schedule(first)["disabled"] == 1
+        # An update leaves the flag alone, even with a legacy status in its body.
+        api.ok("/schedule/update", {"schedule_id": first, **schedule_body("First"), "status": 0})
+        assert api.ok("/schedule/info", {"schedule_id": first, **window()})["disabled"] == 1
+        # Disabling again changes nothing, not even update_at.
+        now[0] += 60
+        api.ok("/schedule/disable", {"schedule_ids": [first]})
+        assert emulator.schedule(first)["update_at"] == NOW + 60
+        api.ok("/schedule/enable", {"schedule_ids": [first, second]})
+        assert flags("/schedule/infos", {"schedule_ids": [first, second]}) == [(0, 0), (0, 0)]
+        assert (emulator.schedule(first)["update_at"], emulator.schedule(second)["update_at"]) == (NOW + 120, NOW)
+        preview = api.ok("/schedule/preview", {"layers": [layer()], **window()})
+        assert preview["disabled"] is preview["status"] is None
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({}, "schedule_ids: required, a non-empty list of schedule ids"),
+    ({"schedule_ids": []}, "schedule_ids: required, a non-empty list of schedule ids"),
+    ({"schedule_ids": None}, "schedule_ids: required, a non-empty list of schedule ids"),
+    ({"schedule_id": 5}, "schedule_ids: required, a non-empty list of schedule ids (the field is schedule_ids, "
+                         "not schedule_id)"),
+    ({"schedule_ids": 5}, "schedule_ids: must be a list, got 5"),
+    ({"schedule_ids": [1, "2"]}, 'schedule_ids[1]: must be an integer, got "2"'),
+    ({"schedule_ids": [1.5]}, "schedule_ids[0]: must be an integer, got 1.5"),
+])
+@pytest.mark.parametrize("path", ["/schedule/enable", "/schedule/disable"])
+def test_enable_and_disable_check_their_bodies_by_hand(api, emulator, path, body, message):
+    schedule_id = create(api)
+    assert api.fail(path, body, "InvalidParameter") == message
+    assert emulator.schedule(schedule_id)["disabled"] == 0
+
+
 def test_unknown_schedule_is_resource_not_found(api):
     message = api.fail("/schedule/info", {"schedule_id": 1234567890123, **window()}, "ResourceNotFound")
     assert message == "The resource you request is not found"
@@ -259,6 +313,36 @@ def test_days_follow_the_account_time_zone(api):
     item = api.ok("/schedule/info", {"schedule_id": schedule_id, "start": monday, "end": monday + 7 * DAY})
     assert [(s["start"], s["end"]) for s in item["final_schedule"]["schedules"]] == [(monday, monday + DAY)]
     assert api.ok("/member/info", {})["account_time_zone"] == "Europe/Berlin"
+
+
+@pytest.mark.emulator(**DEFAULTS, time_zone="America/New_York")
+def test_windows_hand_offs_and_masks_follow_an_account_zone_that_is_not_shanghai(api):
+    new_york = ZoneInfo("America/New_York")
+
+    def at(day: int, hour: int = 0) -> int:
+        return int(datetime(2026, 4, day, hour, tzinfo=new_york).timestamp())
+
+    monday = at(13)
+    start = {"layer_start": monday, "enable_time": monday}
+    layers = [
+        layer(ALICE, layer_name="Daily 9-18", name="Daily 9-18", restrict_mode=1,
+              restrict_periods=[{"restrict_start": 9 * HOUR, "restrict_end": 18 * HOUR}], **start),
+        layer(ALICE, BOB, layer_name="Weekly", name="Weekly", rotation_unit="week", rotation_value=1,
+              rotation_duration=7 * DAY, handoff_time=9 * HOUR, **start),
+        layer(CAROL, layer_name="Tuesdays", name="Tuesdays", day_mask={"repeat": [2]}, **start),
+        layer(CAROL, layer_name="Weekly window", name="Weekly window", restrict_mode=2,
+              restrict_periods=[{"restrict_start": DAY + 8 * HOUR, "restrict_end": DAY + 10 * HOUR}], **start),
+    ]
+    schedule_id = api.ok("/schedule/create", {"schedule_name": "New York", "layers": layers})["schedule_id"]
+    item = api.ok("/schedule/info", {"schedule_id": schedule_id, "start": monday, "end": monday + 14 * DAY})
+    daily, weekly, tuesdays, weekly_window = ([(s["start"], s["end"]) for s in computed["schedules"]]
+                                              for computed in item["schedule_layers"])
+    assert daily[:2] == [(at(13, 9), at(13, 18)), (at(14, 9), at(14, 18))]
+    # Hand-offs on Mondays at 09:00 New York time, the first one on the layer's first day.
+    assert weekly == [(monday, at(13, 9)), (at(13, 9), at(20, 9)), (at(20, 9), at(27))]
+    assert tuesdays == [(at(14), at(15)), (at(21), at(22))]
+    assert weekly_window == [(at(14, 8), at(14, 10)), (at(21, 8), at(21, 10))]
+    assert api.ok("/member/info", {})["account_time_zone"] == "America/New_York"
 
 
 
@@ -354,7 +438,7 @@ NOT_ALL_DAY = {"layers.0.restrict_mode": 1, "layers.0.restrict_periods": [{"rest
      "notify.fixed_time.start: must be a time 'HH:MM' such as '08:00', got '8am'"),
     ({"notify": notify(fixed_time={"cycle": "day", "start": "24:00"})}, "notify.fixed_time.start: must be a time"),
     ({"notify": notify(by={"follow_preference": False, "personal_channels": ["email", "fax"]})},
-     "notify.by.personal_channels[1]: must be email, sms, phone or <feishu|dingtalk|wecom|slack|teams>_app:"),
+     "notify.by.personal_channels[1]: must be email, sms, voice, phone or <feishu|dingtalk|wecom|slack|teams>_app:"),
     ({"notify": notify(by={"follow_preference": False, "personal_channels": ["feishu_app:"]})},
      "notify.by.personal_channels[0]: must be"),
     ({"notify": notify(by={"follow_preference": "yes", "personal_channels": []})},
@@ -415,6 +499,29 @@ def test_a_body_with_several_failures_names_the_shallowest_then_the_first(api):
     assert api.fail("/schedule/create", body, "InvalidParameter") == "team_id: 'x' is not of type 'integer'"
     body = {**schedule_body(), "layers": [layer(mode=5), layer(mode=7)]}
     assert api.fail("/schedule/create", body, "InvalidParameter") == "layers[0].mode: 5 is not one of [0, 1]"
+
+
+def test_advance_in_time_absent_and_zero_are_kept_apart(api, emulator):
+    absent = notify()
+    del absent["advance_in_time"]
+    without = create(api, "Without", notify=absent)
+    at_hand_off = create(api, "At hand-off", notify=notify(advance_in_time=0))
+    for schedule_id, expected in ((without, {}), (at_hand_off, {"advance_in_time": 0})):
+        for stored in (api.ok("/schedule/info", {"schedule_id": schedule_id, **window()})["notify"],
+                       api.ok("/schedule/infos", {"schedule_ids": [schedule_id]})["items"][0]["notify"],
+                       emulator.schedule(schedule_id)["notify"]):
+            assert {k: v for k, v in stored.items() if k == "advance_in_time"} == expected
+    # The document types it an integer, not nullable: null is refused like any other non-integer.
+    message = api.fail("/schedule/create", schedule_body("Null", notify=notify(advance_in_time=None)),
+                       "InvalidParameter")
+    assert message == "notify.advance_in_time: None is not of type 'integer'"
+
+
+def test_voice_is_a_personal_channel(api):
+    channels = ["voice", "sms", "phone", "email", "wecom_app:7"]
+    schedule_id = create(api, notify=notify(by={"follow_preference": False, "personal_channels": channels}))
+    stored = api.ok("/schedule/info", {"schedule_id": schedule_id, **window()})["notify"]
+    assert stored["by"]["personal_channels"] == channels
 
 
 def test_valid_notify_is_accepted(api):

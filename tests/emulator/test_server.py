@@ -106,13 +106,15 @@ def test_oversized_body_is_refused_without_reading_it(emulator):
 def test_permissions_per_operation(emulator):
     needs = {
         "/schedule/create": {"manager"}, "/schedule/update": {"manager"}, "/schedule/delete": {"manager"},
+        "/schedule/enable": {"manager"}, "/schedule/disable": {"manager"},
         "/schedule/info": {"reader", "manager"}, "/schedule/infos": {"reader", "manager"},
         "/schedule/self": {"reader", "manager"}, "/schedule/preview": {"reader", "manager"},
         "/team/upsert": {"teams"}, "/team/delete": {"teams"},
     }
     api = Api(emulator)
-    for path in ("/schedule/create", "/schedule/update", "/schedule/delete", "/schedule/info",
-                 "/schedule/infos", "/schedule/list", "/schedule/self", "/schedule/preview", "/team/upsert",
+    for path in ("/schedule/create", "/schedule/update", "/schedule/delete", "/schedule/enable",
+                 "/schedule/disable", "/schedule/info", "/schedule/infos", "/schedule/list", "/schedule/self",
+                 "/schedule/preview", "/team/upsert",
                  "/team/info", "/team/infos", "/team/list", "/team/delete", "/member/list", "/member/info",
                  "/person/infos"):
         for key in ("reader", "manager", "teams", "nothing", KEY):
@@ -211,6 +213,27 @@ def test_scripted_faults(api, emulator):
         (429, "429"), (500, "500"), (0, "drop_before"), (0, "drop_after"), (200, None)]
 
 
+def test_zero_id_faults(api, emulator):
+    emulator.faults.script("/schedule/create", "zero_id", "zero_id_after", "zero_id_after")
+    emulator.faults.script("/team/upsert", "zero_id", "zero_id_after")
+    assert api.ok("/schedule/create", schedule_body("Never")) == {"schedule_id": 0}
+    assert emulator.schedules() == []  # nothing executed
+    assert api.ok("/schedule/create", schedule_body("Committed")) == {"schedule_id": 0}
+    [committed] = emulator.schedules()
+    assert committed["schedule_name"] == "Committed" and committed["schedule_id"] > 0
+    message = api.fail("/schedule/create", schedule_body("Committed"), "InvalidParameter")  # a refusal stays one
+    assert message.startswith("schedule_name: a schedule named 'Committed' already exists")
+    assert api.ok("/team/upsert", {"team_name": "Never"}) == {"team_id": 0, "team_name": ""}
+    assert emulator.teams() == []
+    assert api.ok("/team/upsert", {"team_name": "SRE"}) == {"team_id": 0, "team_name": "SRE"}
+    assert [t["team_name"] for t in emulator.teams()] == ["SRE"]
+    assert [(r.path, r.status, r.fault) for r in emulator.requests] == [
+        ("/schedule/create", 200, "zero_id"), ("/schedule/create", 200, "zero_id_after"),
+        ("/schedule/create", 400, "zero_id_after"), ("/team/upsert", 200, "zero_id"),
+        ("/team/upsert", 200, "zero_id_after")]
+    assert api.ok("/schedule/create", schedule_body("Next"))["schedule_id"] > committed["schedule_id"]
+
+
 def fault_sequence(seed: int) -> list[tuple[int, str | None]]:
     faults = Faults(rate_429=0.2, rate_500=0.2, drop_before=0.1, drop_after=0.1, seed=seed)
     with Emulator(app_key=KEY, faults=faults, rate_limits=False) as emu:
@@ -253,6 +276,47 @@ def test_faults_clear(api, emulator):
     emulator.faults.script("/team/list", "500")
     emulator.faults.clear()
     assert api.post("/team/list").status_code == 200
+
+
+# --- billing ---------------------------------------------------------------------------------------
+
+BILLING = "Account has not purchased resources, please place order in billing center"
+
+
+def test_lapsed_billing_refuses_every_path_and_executes_nothing(api, emulator):
+    schedule_id = create(api)
+    emulator.ui.lapse_billing()
+    for path, body in [("/team/upsert", {"team_name": "SRE"}), ("/schedule/create", schedule_body("Other")),
+                       ("/schedule/delete", {"schedule_ids": [schedule_id]}), ("/team/list", {}),
+                       ("/schedule/disable", {"schedule_ids": [schedule_id]}), ("/member/info", {})]:
+        assert api.fail(path, body, "ResourceNotFound") == BILLING
+    response = api.http.get("/oncall/roles", params={"app_key": KEY})
+    assert (response.status_code, response.json()["error"]["message"]) == (400, BILLING)
+    # Only after auth and the route: a wrong key or path still answers as before.
+    api.fail("/team/list", {}, "Unauthorized", 401, key="wrong")
+    api.fail("/nope", {}, "RouteNotFound", 404)
+    assert emulator.teams() == [] and [s["schedule_id"] for s in emulator.schedules()] == [schedule_id]
+    assert emulator.schedule(schedule_id)["disabled"] == 0
+    emulator.ui.restore_billing()
+    assert api.ok("/team/upsert", {"team_name": "SRE"})["team_name"] == "SRE"
+    api.ok("/schedule/delete", {"schedule_ids": [schedule_id]})
+    assert emulator.schedules() == []
+
+
+def test_lapsed_billing_on_some_paths(api, emulator):
+    emulator.ui.lapse_billing(["/schedule/create", "/schedule/update"])
+    api.fail("/schedule/create", schedule_body(), "ResourceNotFound")
+    assert api.ok("/team/list", {})["items"] == []
+    emulator.ui.lapse_billing("/team/list")  # replaces the earlier paths
+    api.fail("/team/list", {}, "ResourceNotFound")
+    assert create(api) > 0
+    with pytest.raises(ValueError, match="lapse_billing: unknown path '/team/lis'; expected any of"):
+        emulator.ui.lapse_billing(["/team/lis"])
+    with pytest.raises(ValueError, match="give at least one path, or None for every path"):
+        emulator.ui.lapse_billing([])
+    api.fail("/team/list", {}, "ResourceNotFound")  # a refused call changes nothing
+    emulator.ui.restore_billing()
+    assert api.ok("/team/list", {})["items"] == []
 
 
 # --- request log and inspection ------------------------------------------------------------------

@@ -57,6 +57,7 @@ def test_a_state_file_of_release_0_1_0_loads_and_is_saved_unchanged(tmp_path):
                                              "end": 1796000400 + 7 * DAY})
             assert (item["schedule_name"], item["layers"], item["notify"]) == (
                 stored["schedule_name"], stored["layers"], stored["notify"])
+            assert "disabled" not in stored and (item["disabled"], item["status"]) == (0, 0)
             assert item["final_schedule"]["schedules"]
         assert api.ok("/member/info", {})["member_id"] == saved["key_owner"]
     assert json.loads(state.read_text()) == saved  # written back on stop, in the same format
