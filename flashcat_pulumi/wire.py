@@ -1,10 +1,13 @@
 """Pydantic models of the Flashduty Open API's JSON, named after the components of the official
 OpenAPI document (``flashcat_pulumi/emulator/openapi.subset.json``; notes in docs/flashduty-api.md).
 
-*Responses* parse leniently, as real Flashduty traffic requires (docs/flashduty-api.md §8, §12.4):
+*Responses* parse leniently, as real Flashduty traffic requires (docs/flashduty-api.md §8, §12.4, §14):
 ``null`` is accepted wherever an array or object is declared (it becomes the field's default),
-unknown fields are ignored, ids arrive as ints, integral floats or numeric strings, and legacy
-fields (``id``, ``name``, ``group_id``, ``enable_time``, ...) stand in for missing canonical ones.
+unknown fields are ignored, numbers arrive as ints, integral floats or numeric strings (and are
+read as text where a string is declared), enumerations (``rotation_unit``, ``restrict_mode``,
+webhook ``type``, personal channels) are plain values so one the client does not know still
+parses, and legacy fields (``id``, ``name``, ``group_id``, ``enable_time``, ``status``, ...) stand
+in for missing canonical ones. ``tests/fixtures/official`` holds the bodies this is checked on.
 
 *Requests* are strict and complete: :class:`ScheduleUpsertRequest` and :class:`TeamUpsertRequest`
 refuse unknown fields, and :meth:`ScheduleUpsertRequest.to_wire` writes every layer, group and
@@ -16,7 +19,7 @@ them the server reads (§12, §14); a body that states both agrees with every re
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -57,7 +60,8 @@ UNIT_SECONDS = {"hour": HOUR, "day": DAY, "week": WEEK}
 class WireModel(BaseModel):
     """Base of every response shape: lenient on input."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Numbers where text is declared (an error code 0, a numeric chat id) are read as text.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, coerce_numbers_to_str=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -157,7 +161,8 @@ class ScheduleLayer(WireModel):
     mode: int = 0
     groups: list[ScheduleGroup] = Field(default_factory=list)
     rotation_duration: int | None = None
-    rotation_unit: Literal["hour", "day", "week", "month"] | None = None
+    # A plain string: a unit this client does not know must not make the whole schedule unreadable.
+    rotation_unit: str | None = None
     rotation_value: int | None = None
     handoff_time: int = 0
     fair_rotation: bool = False
@@ -199,18 +204,20 @@ class ScheduleLayer(WireModel):
     @property
     def period(self) -> int | None:
         """The rotation in seconds (``rotation_unit``/``rotation_value``, else ``rotation_duration``);
-        ``None`` for calendar months and for a layer without a rotation."""
-        if self.rotation_unit in UNIT_SECONDS and self.rotation_value:
-            return self.rotation_value * UNIT_SECONDS[self.rotation_unit]
-        if self.rotation_unit == "month" and self.rotation_value:
-            return None
+        ``None`` for calendar months, for a unit this client does not know and for a layer without a
+        rotation. An empty unit or a zero value (Go's zero values) counts as absent."""
+        if self.rotation_unit and self.rotation_value:
+            unit_seconds = UNIT_SECONDS.get(self.rotation_unit)
+            # A month has no fixed length; an unknown unit's meaning (and so its duration) is unknown.
+            return self.rotation_value * unit_seconds if unit_seconds else None
         return self.rotation_duration or None
 
     def request_body(self, weight: int) -> dict[str, Any]:
         """This layer as a complete request layer (every field but the server-assigned ones).
 
         ``weight`` is used when the layer carries none (a layer read from the server keeps its own).
-        Raises :class:`ValueError` when the rotation cannot be stated as ``rotation_unit``/``rotation_value``.
+        Raises :class:`ValueError` when the rotation cannot be stated as ``rotation_unit``/``rotation_value``
+        (none, a unit this client does not know, or not a whole number of hours), unless the layer is an override.
         """
         name = self.display_name
         start, end = self.start, self.end
@@ -218,10 +225,16 @@ class ScheduleLayer(WireModel):
             unit, value, duration = "month", self.rotation_value, 0
         elif self.period is not None:
             duration = self.period
-            unit, value = rotation_unit_of(duration)
+            try:
+                unit, value = rotation_unit_of(duration)
+            except ValueError as error:
+                raise ValueError(f"layer {name!r}: {error}") from None
         elif self.mode == 1:
             # An override has one group: every rotation gives it the whole span, so any is right.
             unit, value, duration = "day", 1, DAY
+        elif self.rotation_unit and self.rotation_value:
+            raise ValueError(f"layer {name!r} has rotation_unit {self.rotation_unit!r}, which this client cannot "
+                             f"write back (it knows hour, day, week and month)")
         else:
             raise ValueError(f"layer {name!r} has no rotation (rotation_unit/rotation_value or rotation_duration)")
         return {
@@ -306,23 +319,29 @@ class ScheduleImNotify(WireModel):
 
 
 class ScheduleNotify(WireModel):
-    """How a schedule tells people about their shifts."""
+    """How a schedule tells people about their shifts.
 
-    advance_in_time: int = 0
+    ``advance_in_time`` ``None`` (absent) means no reminder before a hand-off, ``0`` a reminder at the
+    hand-off itself (docs/flashduty-api.md §14); the two are kept apart on the way in and out.
+    """
+
+    advance_in_time: int | None = None
     fixed_time: ScheduleFixedTimeNotifyInfo | None = None
     by: ScheduleNotifyBy | None = None
     webhooks: list[ScheduleImNotify] = Field(default_factory=list)
     im: dict[str, str] = Field(default_factory=dict)
 
     def request_body(self) -> dict[str, Any]:
-        """The complete request form: ``fixed_time``, ``by`` and ``webhooks`` always present."""
+        """The complete request form: ``fixed_time``, ``by`` and ``webhooks`` always present,
+        ``advance_in_time`` only when a reminder is wanted (omitting it turns reminders off)."""
         fixed = self.fixed_time
         body: dict[str, Any] = {
-            "advance_in_time": self.advance_in_time,
             "fixed_time": fixed.model_dump() if fixed is not None and (fixed.cycle or fixed.start) else None,
             "by": (self.by or ScheduleNotifyBy()).model_dump(),
             "webhooks": [webhook.model_dump() for webhook in self.webhooks],
         }
+        if self.advance_in_time is not None:
+            body["advance_in_time"] = self.advance_in_time
         if self.im:
             body["im"] = dict(self.im)
         return body
@@ -358,7 +377,10 @@ class ScheduleOncallGroup(WireModel):
 
 
 class ScheduleItem(WireModel):
-    """A schedule as info, infos, list, self and preview return it."""
+    """A schedule as info, infos, list, self and preview return it.
+
+    ``disabled`` is 0 (enabled) or 1 (disabled); older bodies state it only as ``status`` (same values).
+    """
 
     schedule_id: int = 0
     schedule_name: str = ""
@@ -389,6 +411,11 @@ class ScheduleItem(WireModel):
                                       ("team_id", "group_id"), ("schedule_layers", "layer_schedules")):
                 if data.get(canonical) in (None, 0, "") and data.get(legacy) not in (None, 0, ""):
                     data[canonical] = data[legacy]
+            # Unlike the pairs above, disabled 0 is a value, so status stands in only when disabled is absent;
+            # a status that is not a number (LEG types it as a string, values undocumented) says nothing.
+            status = data.get("status")
+            if data.get("disabled") is None and isinstance(status, int | str) and str(status).strip().isdigit():
+                data["disabled"] = 1 if int(status) else 0
         return data
 
 

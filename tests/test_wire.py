@@ -133,3 +133,39 @@ def test_layer_accessors_read_legacy_fields():
                                           "rotation_value": 2, "rotation_duration": 1})
     assert (layer.display_name, layer.start, layer.end, layer.period) == ("old", 10, None, 2 * 604800)
     assert ScheduleLayer(rotation_unit="month", rotation_value=1).period is None
+
+
+def test_advance_in_time_absent_and_zero_stay_apart():
+    # Absent turns the reminder off, 0 reminds at the hand-off (docs/flashduty-api.md §14).
+    absent, zero = ScheduleNotify.model_validate({}), ScheduleNotify.model_validate({"advance_in_time": 0})
+    assert (absent.advance_in_time, zero.advance_in_time) == (None, 0)
+    assert "advance_in_time" not in absent.request_body() and zero.request_body()["advance_in_time"] == 0
+    body = ScheduleUpsertRequest(schedule_name="x", layers=[ScheduleLayer(
+        layer_start=1, rotation_duration=3600, groups=[group("A", 1)])], notify=absent).to_wire()
+    assert "advance_in_time" not in body["notify"] and nullable_document_errors(body, "/schedule/create") == []
+
+
+def test_a_unit_the_client_does_not_know_is_read_but_not_written():
+    layer = ScheduleLayer.model_validate({"layer_name": "m", "rotation_unit": "minute", "rotation_value": 30,
+                                          "rotation_duration": 1800, "groups": [{"group_name": "A"}]})
+    assert (layer.rotation_unit, layer.period) == ("minute", None)
+    with pytest.raises(ValueError, match="layer 'm' has rotation_unit 'minute'"):
+        layer.request_body(weight=0)
+    override = layer.model_copy(update={"mode": 1})
+    assert override.request_body(weight=0)["rotation_unit"] == "day"  # an override's rotation does not matter
+    # Go's zero values ("" and 0) mean no unit: the duration is the rotation.
+    assert ScheduleLayer.model_validate({"rotation_unit": "", "rotation_value": 0, "rotation_duration": 7200}).period \
+        == 7200
+
+
+def test_disabled_falls_back_to_the_legacy_status():
+    def disabled(**fields):
+        return ScheduleItem.model_validate(fields).disabled
+    assert (disabled(status=1), disabled(status="1"), disabled(status=0), disabled()) == (1, 1, 0, 0)
+    assert disabled(disabled=0, status=1) == 0  # disabled, when present, wins
+    assert disabled(disabled=None, status="enabled") == 0  # a status that is not a number says nothing
+
+
+def test_numbers_are_read_where_text_is_declared():
+    notify = ScheduleNotify.model_validate({"webhooks": [{"type": "feishu_app", "settings": {"chat_ids": [123]}}]})
+    assert notify.webhooks[0].settings.chat_ids == ["123"]
