@@ -3,16 +3,19 @@
 It handles what the API documents and what real traffic does (docs/flashduty-api.md §1–§8): the ``app_key``
 query parameter (never shown: not in errors, reprs, logs or URLs a user sees), the envelope and
 its error codes (an error inside a 200 is an error; ``"0"``/``""``/``"OK"`` codes are success),
-retries with exponential backoff and jitter on 429 (honouring ``Retry-After``), 5xx, timeouts and
-connection errors, the per-account rate limits, paging, and duplicate-free creates: creating a
-schedule or a team is not idempotent, so after a failure the server may have committed, the client
-looks the object up by its unique name before retrying.
+retries for as long as a time budget allows, with exponential backoff and jitter, on 429 (honouring
+``Retry-After``), 5xx, timeouts and connection errors, the per-account rate limits, paging, and
+duplicate-free creates: creating a schedule or a team is not idempotent, so after a failure the
+server may have committed, the client looks the object up by its unique name before retrying. A
+create that answers success with an id of 0 (§14) is a failure; whatever it made is deleted again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import math
 import os
 import random
 import time
@@ -27,6 +30,7 @@ from flashcat_pulumi.errors import (
     AlreadyExists,
     APIError,
     ConfigurationError,
+    CreateNotConfirmed,
     FlashdutyError,
     Forbidden,
     InvalidParameter,
@@ -34,6 +38,7 @@ from flashcat_pulumi.errors import (
     RateLimited,
     Reference,
     ReferenceExist,
+    Retries,
     ServerError,
     TransportError,
     Unauthorized,
@@ -53,13 +58,14 @@ from flashcat_pulumi.wire import (
     TeamUpsertResponse,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "FlashdutyClient"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_RETRY_BUDGET", "FlashdutyClient"]
 
 DEFAULT_BASE_URL = "https://api.flashcat.cloud"
 PAGE_SIZE = 100
 MAX_OFFSET = 10_000  # the API refuses p * limit above this (docs/flashduty-api.md §7)
 BATCH_SIZE = 100  # /team/infos takes at most 100 ids
 DEFAULT_WINDOW = 7 * 86400  # what Flashduty's own clients use to read a schedule
+DEFAULT_RETRY_BUDGET = 300.0  # seconds: outlasts a bad minute of 429s and 5xx, yet a stuck `pulumi up` still ends
 
 log = logging.getLogger(__name__)
 
@@ -98,27 +104,42 @@ class FlashdutyClient:
     ``transport`` takes any httpx transport (``httpx.MockTransport`` in tests). ``rate_limit`` and
     ``preview_rate_limit`` (a :class:`RateLimit`, a string such as ``"50/s,1000/min"``, or ``None``
     for no limit) are shared by every client of the same base URL and app key in the process.
-    Retries: up to ``max_retries`` more attempts, waiting ``backoff * 2**n`` seconds (with jitter,
-    at most ``max_backoff``) or what ``Retry-After`` says.
+
+    Retries: a call failing with 429, 5xx, a timeout or a connection error is tried again, waiting
+    ``backoff * 2**n`` seconds (with jitter, at most ``max_backoff``) or what ``Retry-After`` says,
+    until ``retry_budget`` seconds (default 300) have passed since its first attempt: a wait is cut
+    to what remains of the budget, and a ``Retry-After`` longer than that ends the retries at once.
+    An attempt started within the budget may still take up to ``timeout``. ``max_retries``, if
+    given, also caps the number of retries (``0``: never retry). Other errors are never retried.
+    ``sleep`` and ``clock`` (a monotonic clock, in seconds) are the ones the retries wait and measure
+    with; tests pass fakes.
     """
 
     def __init__(self, *, app_key: str, base_url: str = DEFAULT_BASE_URL, timeout: float = 30.0,
-                 max_retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
+                 retry_budget: float = DEFAULT_RETRY_BUDGET, max_retries: int | None = None,
+                 backoff: float = 0.5, max_backoff: float = 30.0,
                  rate_limit: RateLimit | str | None = DEFAULT_LIMIT,
                  preview_rate_limit: RateLimit | str | None = PREVIEW_LIMIT,
                  transport: httpx.BaseTransport | None = None, accept_language: str = "en",
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if not app_key or not app_key.strip():
             raise ConfigurationError("the Flashduty app key is empty: set stack config flashduty:appKey "
                                      "or env FLASHDUTY_APP_KEY")
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        if retry_budget < 0:
+            raise ValueError(f"retry_budget must be >= 0 seconds, got {retry_budget}")
+        if max_retries is not None and max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0 or None, got {max_retries}")
+        if not 0 < backoff <= max_backoff:
+            raise ValueError(f"backoff must be > 0 and at most max_backoff, got {backoff} and {max_backoff}")
         self.base_url = base_url.rstrip("/")
+        self.retry_budget = float(retry_budget)
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._app_key = app_key
         self._sleep = sleep
+        self._clock = clock
         account = f"{self.base_url}|{app_key}"
         self._limiter = self._make_limiter(account, rate_limit)
         self._preview_limiter = self._make_limiter(account, preview_rate_limit)
@@ -170,56 +191,76 @@ class FlashdutyClient:
               recover: Recover | None = None) -> Envelope:
         """The retry loop. ``recover`` finds the ``data`` of a possibly committed non-idempotent call."""
         payload = dict(body or {})
-        attempts = self.max_retries + 1
-        for attempt in range(1, attempts + 1):
+        first = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
             self._throttle(path)
-            started = time.monotonic()
+            sent = time.monotonic()
             try:
                 response = self._http.post(path, json=payload)
             except httpx.TransportError as exc:
                 reason = redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
                                 self._app_key)
                 log.debug("POST %s failed: %s (%.1f ms, attempt %d)", path, reason,
-                          (time.monotonic() - started) * 1000, attempt)
-                if attempt == attempts:
-                    raise TransportError(path, reason, attempts=attempt) from None
-                if recover is not None and not isinstance(exc, _NOT_SENT):
-                    found = recover()
-                    if found is not None:
-                        return Envelope(data=found)
-                self._wait(path, reason, attempt, None)
-                continue
-            try:
-                envelope = self._parse(path, response)
-            except (RateLimited, ServerError) as error:
-                if attempt == attempts:
-                    raise
-                if recover is not None and isinstance(error, ServerError):
-                    found = recover()
-                    if found is not None:
-                        return Envelope(data=found)
-                retry_after = error.retry_after if isinstance(error, RateLimited) else None
-                self._wait(path, f"{error.code} (HTTP {error.status_code}, request_id: {error.request_id})",
-                           attempt, retry_after)
-                continue
-            log.debug("POST %s %d request_id=%s %.1f ms", path, response.status_code,
-                      envelope.request_id, (time.monotonic() - started) * 1000)
-            return envelope
-        raise AssertionError("unreachable: the loop returns or raises")
+                          (time.monotonic() - sent) * 1000, attempt)
+                retry_after = None
+                stop = self._stop(first, attempt, retry_after)
+                if stop is not None:
+                    raise TransportError(path, reason, retries=stop) from None
+                may_have_committed = not isinstance(exc, _NOT_SENT)
+            else:
+                try:
+                    envelope = self._parse(path, response)
+                except (RateLimited, ServerError) as error:
+                    retry_after = error.retry_after if isinstance(error, RateLimited) else None
+                    stop = self._stop(first, attempt, retry_after)
+                    if stop is not None:
+                        raise error.with_retries(stop) from None
+                    reason = f"{error.code} (HTTP {error.status_code}, request_id: {error.request_id})"
+                    may_have_committed = isinstance(error, ServerError)  # a 429 refused before doing anything
+                else:
+                    log.debug("POST %s %d request_id=%s %.1f ms", path, response.status_code,
+                              envelope.request_id, (time.monotonic() - sent) * 1000)
+                    return envelope
+            if recover is not None and may_have_committed:
+                found = recover()
+                if found is not None:
+                    return Envelope(data=found)
+            self._wait(path, reason, first, attempt, retry_after)
 
     def _throttle(self, path: str) -> None:
         for limiter in (self._limiter, self._preview_limiter if path == "/schedule/preview" else None):
             if limiter is not None:
                 limiter.acquire()
 
-    def _wait(self, path: str, reason: str, attempt: int, retry_after: float | None) -> None:
+    def _stop(self, first: float, attempt: int, retry_after: float | None) -> Retries | None:
+        """Why to stop retrying after ``attempt`` failed, or ``None`` to go on.
+
+        A ``Retry-After`` beyond the budget's end stops at once: an earlier try would only be refused.
+        """
+        elapsed = self._clock() - first
+        if self.max_retries is not None and attempt > self.max_retries:
+            return Retries(attempt, elapsed, self.retry_budget, max_retries=self.max_retries)
+        remaining = self.retry_budget - elapsed
+        beyond = retry_after if retry_after is not None and retry_after > remaining else None
+        if remaining <= 0 or beyond is not None:
+            return Retries(attempt, elapsed, self.retry_budget, retry_after=beyond)
+        return None
+
+    def _wait(self, path: str, reason: str, first: float, attempt: int, retry_after: float | None) -> None:
+        """Sleep before the next attempt: backoff with jitter, or ``Retry-After``; never past the budget."""
         if retry_after is not None:
             delay = retry_after + random.uniform(0, 0.1 * max(retry_after, 1.0))
         else:
-            ceiling = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+            # The exponent stops growing once the ceiling is reached (no float overflow on long budgets).
+            doublings = min(attempt - 1, math.ceil(math.log2(self.max_backoff / self.backoff)))
+            ceiling = min(self.max_backoff, self.backoff * 2 ** doublings)
             delay = random.uniform(ceiling / 2, ceiling)
-        log.warning("POST %s failed: %s; retrying in %.2fs (attempt %d of %d)", path, reason, delay,
-                    attempt + 1, self.max_retries + 1)
+        remaining = self.retry_budget - (self._clock() - first)
+        delay = max(0.0, min(delay, remaining))
+        log.warning("POST %s failed: %s; retrying in %.2fs (attempt %d, %.0fs of the %.0fs retry budget left)",
+                    path, reason, delay, attempt + 1, max(remaining, 0.0), self.retry_budget)
         self._sleep(delay)
 
     def _parse(self, path: str, response: httpx.Response) -> Envelope:
@@ -252,10 +293,11 @@ class FlashdutyClient:
 
         Raises :class:`AlreadyExists` when the name is taken (names are unique per account). The
         name check also makes retries safe: after a failure the server may have committed, the
-        schedule found by that name is ours.
+        schedule found by that name is ours. A success answering no id (or 0) raises
+        :class:`CreateNotConfirmed` after deleting the schedule of that name, if the server made one.
         """
         body = _body(schedule, ScheduleUpsertRequest)
-        name = body.get("schedule_name") or body.get("name")
+        name = body.get("schedule_name") or body.get("name") or ""
         recover = None
         if name:
             existing = self.find_schedule(name)
@@ -266,8 +308,25 @@ class FlashdutyClient:
                 found = self.find_schedule(name)
                 return None if found is None else {"schedule_id": found.schedule_id}
 
-        data = self._call("/schedule/create", body, recover=recover).data
-        return int(_require(data, "/schedule/create")["schedule_id"])
+        path = "/schedule/create"
+        envelope = self._call(path, body, recover=recover)
+        schedule_id = _created_id(envelope.data, "schedule_id")
+        if not schedule_id:
+            def find(schedule_name: str) -> int | None:
+                found = self.find_schedule(schedule_name)
+                return None if found is None else found.schedule_id
+
+            raise self._unconfirmed("schedule", name, path, envelope, checked=bool(name), find=find,
+                                    delete=lambda schedule_id: self.delete_schedules([schedule_id]))
+        return schedule_id
+
+    def enable_schedules(self, schedule_ids: Iterable[int]) -> None:
+        """Enable schedules (100 ids a request; nothing is sent for none)."""
+        self._each_batch("/schedule/enable", "schedule_ids", schedule_ids)
+
+    def disable_schedules(self, schedule_ids: Iterable[int]) -> None:
+        """Disable schedules: they stay, shown with ``disabled: 1``, but page no one (100 ids a request)."""
+        self._each_batch("/schedule/disable", "schedule_ids", schedule_ids)
 
     def update_schedule(self, schedule: ScheduleUpsertRequest | Mapping[str, Any]) -> None:
         """Replace a schedule's name, description, team, layers and notify (send the whole object)."""
@@ -323,12 +382,17 @@ class FlashdutyClient:
         """Create (no ``team_id``) or update a team. ``person_ids`` replaces the whole membership.
 
         Creating raises :class:`AlreadyExists` when the name is taken (unless
-        ``reset_if_name_exist``); as for schedules, the name makes retries duplicate-free.
+        ``reset_if_name_exist``); as for schedules, the name makes retries duplicate-free. A create
+        answering no id (or 0) raises :class:`CreateNotConfirmed` after deleting the team of that
+        name, if the server made one (never with ``reset_if_name_exist``: that team may be an old one).
         """
         body = _body(team, TeamUpsertRequest)
+        name = body.get("team_name", "")
+        creating = not body.get("team_id")
+        # The name was checked free before sending: a team found by it afterwards is the one this call made.
+        name_checked = creating and not body.get("reset_if_name_exist")
         recover = None
-        if not body.get("team_id") and not body.get("reset_if_name_exist"):
-            name = body.get("team_name", "")
+        if name_checked:
             existing = self.find_team(name)
             if existing is not None:
                 raise AlreadyExists("team", name, existing.team_id)
@@ -337,8 +401,16 @@ class FlashdutyClient:
                 found = self.find_team(name)
                 return None if found is None else {"team_id": found.team_id, "team_name": found.team_name}
 
-        data = self._call("/team/upsert", body, recover=recover).data
-        return TeamUpsertResponse.model_validate(_require(data, "/team/upsert"))
+        path = "/team/upsert"
+        envelope = self._call(path, body, recover=recover)
+        if creating and not _created_id(envelope.data, "team_id"):
+            def find(team_name: str) -> int | None:
+                found = self.find_team(team_name)
+                return None if found is None else found.team_id
+
+            raise self._unconfirmed("team", name, path, envelope, checked=name_checked and bool(name), find=find,
+                                    delete=lambda team_id: self.delete_team(team_id=team_id))
+        return TeamUpsertResponse.model_validate(_require(envelope.data, path))
 
     def get_team(self, *, team_id: int | None = None, team_name: str | None = None,
                  ref_id: str | None = None) -> TeamItem:
@@ -386,6 +458,25 @@ class FlashdutyClient:
 
     # --- shared shapes of calls -------------------------------------------------------------------
 
+    @staticmethod
+    def _unconfirmed(kind: str, name: str, path: str, envelope: Envelope, *, checked: bool,
+                     find: Callable[[str], int | None], delete: Callable[[int], None]) -> CreateNotConfirmed:
+        """The error for a create that answered success without an id, once what it made anyway
+        (found by its unique name, when ``checked`` says the name was free before) is deleted."""
+        data = envelope.data if isinstance(envelope.data, dict) else {}
+        answered = f"{kind}_id {data[f'{kind}_id']!r}" if data.get(f"{kind}_id") is not None else f"no {kind}_id"
+        error = functools.partial(CreateNotConfirmed, kind=kind, name=name, path=path, answered=answered,
+                                  request_id=envelope.request_id)
+        if not checked:
+            return error(checked=False)
+        try:
+            made = find(name)
+            if made is not None:
+                delete(made)
+        except FlashdutyError as failure:
+            return error(cleanup_failure=str(failure))
+        return error(deleted_id=made)
+
     def _info(self, path: str, body: dict[str, Any], model: type[M]) -> M:
         envelope = self._call(path, body)
         if envelope.data is None:
@@ -395,12 +486,15 @@ class FlashdutyClient:
         return model.model_validate(envelope.data)
 
     def _batch(self, path: str, key: str, ids: Iterable[int], model: type[M]) -> list[M]:
-        wanted = list(dict.fromkeys(int(i) for i in ids))
         items: list[M] = []
-        for offset in range(0, len(wanted), BATCH_SIZE):
-            data = self._call(path, {key: wanted[offset:offset + BATCH_SIZE]}).data or {}
+        for chunk in _chunks(ids):
+            data = self._call(path, {key: chunk}).data or {}
             items.extend(model.model_validate(item) for item in data.get("items") or [])
         return items
+
+    def _each_batch(self, path: str, key: str, ids: Iterable[int]) -> None:
+        for chunk in _chunks(ids):
+            self._call(path, {key: chunk})
 
     def _pages(self, path: str, filters: Mapping[str, Any], model: type[M]) -> Iterator[M]:
         """Every item of a paged list. ``total`` is capped at 1,000, so a short page is the only end."""
@@ -424,6 +518,22 @@ def _body(value: BaseModel | Mapping[str, Any],
     """A request body from a wire model or a dict shaped like the API (validated through the model)."""
     parsed = value if isinstance(value, model) else model.model_validate(value)
     return parsed.to_wire()
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """Distinct ``ids`` in order, at most :data:`BATCH_SIZE` a list."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    for offset in range(0, len(wanted), BATCH_SIZE):
+        yield wanted[offset:offset + BATCH_SIZE]
+
+
+def _created_id(data: Any, key: str) -> int:
+    """The id a create answered; 0 when it is missing, not a positive number, or 0 (docs §14: no object)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _require(data: Any, path: str) -> dict[str, Any]:

@@ -1,18 +1,21 @@
-"""Where the provider's credentials, endpoint and default time zone come from.
+"""Where the provider's credentials, endpoint, default time zone and retry budget come from.
 
-Stack config first (``flashduty:appKey`` as a secret, ``flashduty:baseUrl``, ``flashduty:timeZone``),
-which the Pulumi engine hands to a dynamic provider's ``configure()``; then the environment
-(``FLASHDUTY_APP_KEY``, ``FLASHDUTY_BASE_URL``, ``FLASHDUTY_TIME_ZONE``). These settings live only in
-the provider process: nothing here is ever pickled into ``__provider`` or written to state.
+Stack config first (``flashduty:appKey`` as a secret, ``flashduty:baseUrl``, ``flashduty:timeZone``,
+``flashduty:retryBudget``), which the Pulumi engine hands to a dynamic provider's ``configure()``; then
+the environment (``FLASHDUTY_APP_KEY``, ``FLASHDUTY_BASE_URL``, ``FLASHDUTY_TIME_ZONE``,
+``FLASHDUTY_RETRY_BUDGET``). These settings live only in the provider process: nothing here is ever
+pickled into ``__provider`` or written to state.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from flashcat_pulumi.client import DEFAULT_BASE_URL
+from flashcat_pulumi.client import DEFAULT_BASE_URL, DEFAULT_RETRY_BUDGET
 from flashcat_pulumi.errors import ConfigurationError
 
 __all__ = ["DEFAULT_TIME_ZONE", "Settings"]
@@ -24,27 +27,51 @@ _KEYS = {  # setting: (stack config key, environment variable)
     "app_key": ("flashduty:appKey", "FLASHDUTY_APP_KEY"),
     "base_url": ("flashduty:baseUrl", "FLASHDUTY_BASE_URL"),
     "time_zone": ("flashduty:timeZone", "FLASHDUTY_TIME_ZONE"),
+    "retry_budget": ("flashduty:retryBudget", "FLASHDUTY_RETRY_BUDGET"),
 }
+
+_NUMBER = r"\d+(?:\.\d+)?"
+# Every part names its unit: "1h30" is refused rather than guessed (30 seconds or 30 minutes?).
+_DURATION = re.compile(rf"(?:({_NUMBER})h)?(?:({_NUMBER})m)?(?:({_NUMBER})s)?", re.IGNORECASE)
+
+
+def _parse_duration(text: str, source: str) -> float:
+    """Seconds from ``"300"`` (plain seconds), ``"90s"``, ``"5m"``, ``"1h"`` or ``"1h30m"``; ``source``
+    (the config key or variable) names where a value that is none of these came from."""
+    text = text.strip()
+    if re.fullmatch(_NUMBER, text):
+        return float(text)
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        raise ConfigurationError(f"{source}: {text!r} is not a duration; give seconds (300) or a duration such "
+                                 f"as 90s, 5m, 1h or 1h30m")
+    hours, minutes, seconds = (float(part or 0) for part in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved provider settings. ``app_key`` is empty when none was given (checked on first API use)."""
+    """Resolved provider settings. ``app_key`` is empty when none was given (checked on first API use).
+
+    ``retry_budget`` is how many seconds the client keeps retrying a failing call (429, 5xx, network).
+    """
 
     app_key: str = field(default="", repr=False)
     base_url: str = DEFAULT_BASE_URL
     time_zone: str = DEFAULT_TIME_ZONE
+    retry_budget: float = DEFAULT_RETRY_BUDGET
 
     @classmethod
     def resolve(cls, config: Callable[[str], str | None] | None = None,
                 environ: Mapping[str, str] | None = None) -> Settings:
         """Stack config (``config(key)``, e.g. ``ConfigureRequest.config.get``) first, then the environment."""
         env = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, Any] = {}
         for name, (key, variable) in _KEYS.items():
-            value = (config(key) if config is not None else None) or env.get(variable) or ""
+            from_config = config(key) if config is not None else None
+            value, source = (from_config, key) if from_config else (env.get(variable) or "", variable)
             if value.strip():
-                values[name] = value.strip()
+                values[name] = _parse_duration(value, source) if name == "retry_budget" else value.strip()
         return cls(**values)
 
     def require_app_key(self) -> str:

@@ -4,7 +4,9 @@
     ├── ConfigurationError      no app key
     ├── TransportError          no HTTP response at all, after the retries
     ├── AlreadyExists           a create refused before sending: the unique name is taken
+    ├── CreateNotConfirmed      a create answered success without an id (0): a failure; what it made is deleted
     ├── UnknownPeople           emails or person ids that match nobody in the account
+    ├── PersonMismatch          an email's member id is not that person's person id
     └── APIError                the API answered with an error (code, message, status, request_id)
         ├── NotFound            ResourceNotFound (HTTP 400), or data: null from an info call
         ├── InvalidParameter    a field is missing or invalid; the message names it
@@ -13,6 +15,9 @@
         ├── RateLimited         HTTP 429, after the retries
         ├── ReferenceExist      a delete refused while other objects use the target
         └── ServerError         HTTP 5xx, after the retries
+
+The errors raised after retries (``TransportError``, ``RateLimited``, ``ServerError``) carry
+:class:`Retries`: how many attempts over how long, and which limit ended them.
 
 Every message is a single readable line that says what failed, why and what to do (it is what the
 engine shows as the resource's error) and, for API errors, ends with the request_id so support can
@@ -29,13 +34,16 @@ __all__ = [
     "APIError",
     "AlreadyExists",
     "ConfigurationError",
+    "CreateNotConfirmed",
     "FlashdutyError",
     "Forbidden",
     "InvalidParameter",
     "NotFound",
+    "PersonMismatch",
     "RateLimited",
     "Reference",
     "ReferenceExist",
+    "Retries",
     "ServerError",
     "TransportError",
     "Unauthorized",
@@ -59,6 +67,43 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _duration(seconds: float) -> str:
+    """A span as messages show it: ``0.4s``, ``42s``, ``5m``, ``5m02s``, ``1h30m``."""
+    if round(seconds, 1) < 60:
+        return f"{seconds:.1f}".removesuffix(".0") + "s"
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if not hours:
+        return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
+    if secs:
+        return f"{hours}h{minutes:02d}m{secs:02d}s"
+    return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+
+
+@dataclass(frozen=True)
+class Retries:
+    """How a retried call ended: ``attempts`` made over ``elapsed`` seconds, and the limit that stopped them.
+
+    The retry budget (``budget`` seconds) stops them unless ``max_retries`` is set, which means that
+    count cap stopped them; ``retry_after`` is a ``Retry-After`` that would have outlasted the budget.
+    """
+
+    attempts: int
+    elapsed: float
+    budget: float
+    max_retries: int | None = None
+    retry_after: float | None = None
+
+    def __str__(self) -> str:
+        tries = "1 attempt" if self.attempts == 1 else f"{self.attempts} attempts"
+        over = f" over {_duration(self.elapsed)}" if self.attempts > 1 else ""
+        if self.max_retries is not None:
+            return f"gave up after {tries}{over} (max_retries {self.max_retries})"
+        asked = "" if self.retry_after is None else f", and the server asked to wait {_duration(self.retry_after)} more"
+        return (f"gave up after {tries}{over} (retry budget {_duration(self.budget)}{asked}); set "
+                f"flashduty:retryBudget or FLASHDUTY_RETRY_BUDGET to wait longer")
+
+
 class FlashdutyError(Exception):
     """Base class of every error raised by flashcat-pulumi."""
 
@@ -70,13 +115,45 @@ class ConfigurationError(FlashdutyError):
 class TransportError(FlashdutyError):
     """No HTTP response could be obtained (connection refused, timeout, reset), even after retries."""
 
-    def __init__(self, path: str, reason: str, *, attempts: int) -> None:
+    def __init__(self, path: str, reason: str, *, retries: Retries) -> None:
         self.path = path
         self.reason = _one_line(reason)
-        self.attempts = attempts
-        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-        super().__init__(f"Flashduty {path} failed after {tries}: {self.reason}; check the network and the base "
-                         f"URL (flashduty:baseUrl or FLASHDUTY_BASE_URL), then try again")
+        self.retries = retries
+        self.attempts = retries.attempts
+        super().__init__(f"Flashduty {path} failed: {self.reason}; {retries}; check the network and the base URL "
+                         f"(flashduty:baseUrl or FLASHDUTY_BASE_URL), then try again")
+
+
+class CreateNotConfirmed(FlashdutyError):
+    """A create answered success without the new object's id (0 or none): that is a failure.
+
+    The client looks the object up by its unique name and deletes what the server made anyway
+    (``deleted_id``), so the failed create leaves nothing behind. ``cleanup_failure`` says why that
+    look-up or delete failed; ``checked`` is false when nothing could be looked up (no name, or a
+    ``reset_if_name_exist`` upsert that may have changed an existing team, which must not be deleted).
+    """
+
+    def __init__(self, *, kind: str, name: str, path: str, answered: str, request_id: str | None,
+                 checked: bool = True, deleted_id: int | None = None, cleanup_failure: str | None = None) -> None:
+        self.kind = kind
+        self.name = name
+        self.path = path
+        self.request_id = request_id
+        self.deleted_id = deleted_id
+        self.cleanup_failure = cleanup_failure
+        head = f"Flashduty answered {answered} for {path} of {name!r} (request_id: {request_id or 'none'})"
+        support = "try again, and quote the request_id to Flashduty support if it persists"
+        if not checked:
+            text = (f"{head}: the reply confirms nothing, so whether the {kind} was created or changed is unknown; "
+                    f"check it in Flashduty, then try again")
+        elif cleanup_failure is not None:
+            text = (f"{head}: a {kind} named {name!r} may have been made anyway, and looking for it to delete it "
+                    f"failed ({_one_line(cleanup_failure)}); delete it in Flashduty if it is there, then try again")
+        elif deleted_id is not None:
+            text = f"{head}; the {kind} it made anyway ({kind}_id {deleted_id}) was deleted again; {support}"
+        else:
+            text = f"{head}: nothing was created; {support}"
+        super().__init__(text)
 
 
 class AlreadyExists(FlashdutyError):
@@ -118,16 +195,24 @@ class APIError(FlashdutyError):
         self.message = _one_line(message)
         self.status_code = status_code
         self.request_id = request_id
+        self.retries: Retries | None = None
         super().__init__(self._render())
+
+    def with_retries(self, retries: Retries) -> APIError:
+        """This error, its message now saying how long the client retried before giving up."""
+        self.retries = retries
+        self.args = (self._render(),)
+        return self
 
     def _detail(self) -> str:
         return self.message or "(no message)"
 
     def _render(self) -> str:
+        retries = f"; {self.retries}" if self.retries else ""
         hint = f"; {self.hint}" if self.hint else ""
         rid = self.request_id or "none"
         return (f"Flashduty {self.path} failed: {self.code} (HTTP {self.status_code}): "
-                f"{self._detail()}{hint} (request_id: {rid})")
+                f"{self._detail()}{retries}{hint} (request_id: {rid})")
 
 
 class NotFound(APIError):
@@ -180,8 +265,7 @@ class ReferenceExist(APIError):
 class ServerError(APIError):
     """HTTP 5xx, still failing after the configured retries."""
 
-    hint = "Flashduty failed on every retry; try again later, and quote the request_id to Flashduty support if it " \
-           "persists"
+    hint = "try again later, and quote the request_id to Flashduty support if it persists"
 
 
 class UnknownPeople(FlashdutyError):
@@ -197,3 +281,34 @@ class UnknownPeople(FlashdutyError):
         if ids:
             parts.append(f"no Flashduty person has the id {', '.join(ids)}")
         super().__init__(f"unknown people: {'; '.join(parts)} (invite them in Flashduty first, or fix the typo)")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One email whose member id did not come back from ``/person/infos`` as that person."""
+
+    email: str
+    member_id: int
+    found: str
+    """Who ``/person/infos`` says ``member_id`` is: an email, a name, or ``""`` for nobody."""
+
+
+class PersonMismatch(FlashdutyError):
+    """Emails that ``/member/list`` maps to ids which ``/person/infos`` does not confirm.
+
+    Flashduty's person ids and member ids may be different numbers (docs/flashduty-api.md §14), so an
+    id found by email is written only once ``/person/infos`` has returned it as the same person.
+    """
+
+    def __init__(self, mismatches: Sequence[Mismatch]) -> None:
+        self.mismatches = tuple(mismatches)
+        parts = []
+        for m in self.mismatches:
+            who = f"is {m.found}" if m.found else "is no person"
+            parts.append(f"{m.email}: /member/list gives member_id {m.member_id}, but /person/infos says person "
+                         f"{m.member_id} {who}")
+        super().__init__(
+            f"cannot tell the person id of {', '.join(m.email for m in self.mismatches)} ({'; '.join(parts)}); "
+            "in this account person ids differ from member ids, so write the person's id instead of the email "
+            "(the person_ids of an existing schedule or team that holds them, or Flashduty's /person/infos), "
+            "nothing was written")

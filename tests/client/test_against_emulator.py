@@ -8,7 +8,9 @@ import logging
 import socket
 import threading
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from measure import max_in_any_window
@@ -28,6 +30,7 @@ from flashcat_pulumi import (
     Unauthorized,
 )
 from flashcat_pulumi.emulator import Emulator, Faults
+from flashcat_pulumi.errors import CreateNotConfirmed
 from flashcat_pulumi.wire import ScheduleGroup, ScheduleLayer, ScheduleMember, ScheduleUpsertRequest
 
 ALICE, BOB, CAROL, OWNER = 2476444212131, 2476444212132, 2476444212133, 2476444212130
@@ -297,6 +300,29 @@ def test_drop_after_commit_is_recovered_by_lookup_not_by_a_second_create(client,
     assert paths(emu).count("/schedule/create") == 1
 
 
+@pytest.mark.parametrize("fault", ["zero_id", "zero_id_after"])
+def test_create_schedule_answering_id_0_leaves_nothing(client, emu, fault):
+    emu.faults.script("/schedule/create", fault)
+    with pytest.raises(CreateNotConfirmed) as info:
+        client.create_schedule(schedule("Zero"))
+    assert emu.schedules() == []
+    made = fault == "zero_id_after"  # the server committed, then answered id 0
+    assert (info.value.deleted_id is not None) == made
+    assert str(info.value).startswith(f"Flashduty answered schedule_id 0 for /schedule/create of 'Zero' (request_id: "
+                                      f"{info.value.request_id})")
+    assert len(info.value.request_id) == 32
+    assert paths(emu).count("/schedule/create") == 1 and paths(emu).count("/schedule/delete") == int(made)
+
+
+@pytest.mark.parametrize("fault", ["zero_id", "zero_id_after"])
+def test_create_team_answering_id_0_leaves_nothing(client, emu, fault):
+    emu.faults.script("/team/upsert", fault)
+    with pytest.raises(CreateNotConfirmed, match=r"^Flashduty answered team_id 0 for /team/upsert of 'Zero' "):
+        client.upsert_team({"team_name": "Zero", "person_ids": [ALICE]})
+    assert emu.teams() == []
+    assert paths(emu).count("/team/delete") == int(fault == "zero_id_after")
+
+
 def test_random_faults_leave_no_duplicates():
     # Each injected 429 costs its Retry-After of 1 s, hence the low 429 rate.
     faults = Faults(rate_429=0.03, rate_500=0.15, drop_before=0.1, drop_after=0.15, seed=11)
@@ -310,6 +336,92 @@ def test_random_faults_leave_no_duplicates():
     assert all(names[f"team-{i}"] == 1 for i in range(8))
     assert sorted(t["team_id"] for t in emu.teams()) == sorted(team_ids)
     assert sorted(s["schedule_id"] for s in emu.schedules()) == sorted(schedule_ids)
+
+
+# --- a bad minute: 10 % 429, 5 % 500, 2 % dropped connections, on fake time ------------------------
+
+class FakeTime:
+    """The client's clock and sleep: sleeping only moves the clock, so minutes of backoff take no time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def soak(seed: int, rounds: int = 50) -> dict[str, object]:
+    """``rounds`` of 9 operations (creates, infos, updates, lists, deletes) through random faults, with a
+    lost reply to every fifth schedule and team create (committed, then the connection dropped)."""
+    time = FakeTime()
+    faults = Faults(rate_429=0.10, rate_500=0.05, drop_before=0.02, seed=seed)
+    failures: list[str] = []
+    kept: dict[str, int] = {}
+    operations = 0
+    with Emulator(app_key=CANARY, clock=lambda: NOW, faults=faults, rate_limits=False) as emu, \
+            client_for(emu, rate_limit=None, backoff=0.5, max_backoff=30.0, sleep=time.sleep,
+                       clock=time.clock) as c:
+
+        def op(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            nonlocal operations
+            operations += 1
+            try:
+                return call(*args, **kwargs)
+            except FlashdutyError as error:
+                failures.append(str(error))
+                return None
+
+        for i in range(rounds):
+            team_name, name = f"soak-team-{i}", f"soak-{i}"
+            if i % 5 == 0:
+                emu.faults.script("/team/upsert", "drop_after")
+                emu.faults.script("/schedule/create", "drop_after")
+            team = op(c.upsert_team, {"team_name": team_name, "person_ids": [ALICE]})
+            if team is None:
+                continue  # the round's other operations need the team (a failure is already counted)
+            team_id = team.team_id
+            schedule_id = op(c.create_schedule, schedule(name, team_id=team_id))
+            if schedule_id is None:
+                continue
+            op(c.get_schedule, schedule_id, start=NOW, end=NOW + DAY)
+            op(c.update_schedule, ScheduleUpsertRequest(schedule_id=schedule_id, schedule_name=name,
+                                                        description=f"round {i}", team_id=team_id,
+                                                        layers=[daily_layer(BOB, ALICE)]))
+            listed = op(c.list_schedules, query=name)
+            assert listed is None or [s.schedule_id for s in listed] == [schedule_id]
+            op(c.get_teams, [team_id])
+            op(c.upsert_team, {"team_id": team_id, "team_name": team_name, "description": f"round {i}",
+                               "person_ids": [ALICE, BOB]})
+            if i % 2:
+                op(c.delete_schedules, [schedule_id])
+                op(c.delete_team, team_id=team_id)
+            else:
+                op(c.list_teams, query=team_name)
+                op(c.get_member_info)
+                kept[name], kept[team_name] = schedule_id, team_id
+        schedules = {s["schedule_name"]: s["schedule_id"] for s in emu.schedules()}
+        teams = {t["team_name"]: t["team_id"] for t in emu.teams()}
+        return {"operations": operations, "failures": failures, "attempts": len(emu.requests),
+                "faults": Counter(r.fault for r in emu.requests if r.fault), "slept": sum(time.slept),
+                "kept": kept, "stored": {**schedules, **teams},
+                "stored_count": len(emu.schedules()) + len(emu.teams())}
+
+
+@pytest.mark.parametrize("seed", [3, 16])  # with a fixed 3 retries, 3 operations of each of these runs failed
+def test_a_bad_minute_fails_nothing_and_duplicates_nothing(seed):
+    result = soak(seed)
+    assert result["operations"] == 450
+    assert result["failures"] == []
+    # Every kept schedule and team exists once, under the id its create returned; the deleted ones are gone.
+    assert result["stored_count"] == len(result["stored"]) == 50
+    assert result["stored"] == result["kept"]
+    faults = result["faults"]
+    assert faults["429"] >= 50 and faults["500"] >= 25 and faults["drop_before"] >= 5 and faults["drop_after"] == 20
 
 
 # --- paging --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 
 import httpx
@@ -27,6 +28,7 @@ from flashcat_pulumi import (
     TransportError,
     Unauthorized,
 )
+from flashcat_pulumi.errors import CreateNotConfirmed
 
 KEY = "canary-KEY-8f14e45fceea167a5a36dedd4bea2543"
 
@@ -64,12 +66,28 @@ def fail(status: int, code: str, message: str = "boom", **kwargs) -> httpx.Respo
     return httpx.Response(status, json=envelope(error={"code": code, "message": message}), **kwargs)
 
 
-def make_client(recorder: Recorder, **kwargs) -> tuple[FlashdutyClient, list[float]]:
-    slept: list[float] = []
+class FakeTime:
+    """A monotonic clock that only sleeping moves, and the record of every sleep."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def make_client(recorder: Recorder, *, time: FakeTime | None = None,
+                **kwargs) -> tuple[FlashdutyClient, list[float]]:
+    time = time or FakeTime()
     kwargs.setdefault("rate_limit", None)
     client = FlashdutyClient(app_key=KEY, base_url="https://fd.test", transport=httpx.MockTransport(recorder),
-                             sleep=slept.append, **kwargs)
-    return client, slept
+                             sleep=time.sleep, clock=time.clock, **kwargs)
+    return client, time.slept
 
 
 # --- success envelopes -------------------------------------------------------------------------
@@ -280,15 +298,157 @@ def test_transport_errors_are_retried_and_redacted():
     text = str(info.value)
     assert KEY not in text and "app_key=***" in text
     assert info.value.__cause__ is None and info.value.__suppress_context__
-    assert text.startswith("Flashduty /team/list failed after 3 attempts: ConnectError")
+    assert text.startswith("Flashduty /team/list failed: ConnectError: cannot reach")
+    assert re.search(r"; gave up after 3 attempts over [\d.]+s \(max_retries 2\); check the network", text)
+    assert info.value.attempts == 3
 
 
 def test_max_retries_zero_means_one_attempt():
     recorder = Recorder(fail(500, "InternalError"))
     client, slept = make_client(recorder, max_retries=0)
-    with pytest.raises(ServerError):
+    with pytest.raises(ServerError) as info:
         client.request("/team/list", {})
     assert len(recorder.requests) == 1 and slept == []
+    assert "; gave up after 1 attempt (max_retries 0); try again later" in str(info.value)
+
+
+# --- the retry budget (fake time: the clock moves only when the client sleeps, or a reply says so) ---
+
+def test_default_client_outlasts_more_than_three_failures():
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+
+    recorder = Recorder(fail(500, "InternalError"), fail(429, "RequestTooFrequently", headers={"Retry-After": "1"}),
+                        down, fail(503, "ServiceUnavailable"), fail(500, "InternalError"), down, ok({"v": 1}))
+    client, slept = make_client(recorder)
+    assert client.max_retries is None and client.retry_budget == 300
+    assert client.request("/team/list", {}) == {"v": 1}
+    assert len(recorder.requests) == 7 and len(slept) == 6
+
+
+def test_retries_until_the_budget_and_no_wait_goes_past_it():
+    recorder = Recorder(fail(500, "InternalError"))
+    time = FakeTime()
+    client, slept = make_client(recorder, time=time, retry_budget=60, backoff=1.0, max_backoff=8.0)
+    with pytest.raises(ServerError) as info:
+        client.request("/team/list", {})
+    assert sum(slept) == pytest.approx(60)  # the last wait is cut to what was left of the budget
+    assert max(slept) <= 8.0
+    assert len(recorder.requests) == len(slept) + 1
+    retries = info.value.retries
+    assert (retries.attempts, retries.elapsed, retries.budget) == (len(recorder.requests), time.now, 60)
+
+
+def test_message_says_how_long_and_how_often_it_tried_and_what_to_do(monkeypatch):
+    monkeypatch.setattr("flashcat_pulumi.client.random.uniform", lambda low, high: high)  # no jitter: exact times
+    time = FakeTime()
+
+    def slow_failure(request: httpx.Request) -> httpx.Response:
+        time.now += 2.0  # each attempt takes 2 s to fail
+        return fail(500, "InternalError", "We encountered an internal error.")
+
+    recorder = Recorder(slow_failure)
+    client, slept = make_client(recorder, time=time)
+    with pytest.raises(ServerError) as info:
+        client.request("/team/list", {})
+    # Waits of 0.5, 1, 2 ... 30 s between attempts of 2 s: the 15th starts at 299.5 s, fails at 301.5 s.
+    assert len(recorder.requests) == 15 and time.now == 301.5
+    assert slept[:7] == [0.5, 1, 2, 4, 8, 16, 30]
+    assert str(info.value) == (
+        "Flashduty /team/list failed: InternalError (HTTP 500): We encountered an internal error.; gave up after "
+        "15 attempts over 5m02s (retry budget 5m); set flashduty:retryBudget or FLASHDUTY_RETRY_BUDGET to wait "
+        "longer; try again later, and quote the request_id to Flashduty support if it persists (request_id: rid-1)")
+
+
+@pytest.mark.parametrize(("header", "seconds"), [("7", 7.0), ("2.5", 2.5), ("0", 0.0)])
+def test_retry_after_in_seconds_is_honoured_with_bounded_jitter(header, seconds):
+    recorder = Recorder(fail(429, "RequestTooFrequently", headers={"Retry-After": header}), ok({"v": 1}))
+    client, slept = make_client(recorder)
+    assert client.request("/team/list", {}) == {"v": 1}
+    [delay] = slept
+    assert seconds <= delay <= seconds + 0.1 * max(seconds, 1.0)
+
+
+def test_retry_after_beyond_the_budget_gives_up_at_once():
+    recorder = Recorder(fail(429, "RequestTooFrequently", headers={"Retry-After": "4"}),
+                        fail(429, "RequestTooFrequently", headers={"Retry-After": "60"}))
+    client, slept = make_client(recorder, retry_budget=10)
+    with pytest.raises(RateLimited) as info:
+        client.request("/team/list", {})
+    assert len(recorder.requests) == 2 and len(slept) == 1 and 4 <= slept[0] <= 4.4  # no sleep past the budget
+    assert info.value.retries.retry_after == 60
+    assert re.search(r"; gave up after 2 attempts over 4(\.\d)?s \(retry budget 10s, and the server asked to "
+                     r"wait 1m more\); set flashduty:retryBudget or FLASHDUTY_RETRY_BUDGET to wait longer; rate "
+                     r"limit hit, retry after 60s \(request_id: rid-1\)$", str(info.value))
+
+
+def test_backoff_is_exponential_with_jitter_within_its_bounds():
+    recorder = Recorder(fail(500, "InternalError"))
+    client, slept = make_client(recorder, retry_budget=10_000, max_retries=12, backoff=0.5, max_backoff=30.0)
+    with pytest.raises(ServerError):
+        client.request("/team/list", {})
+    assert len(slept) == 12
+    for n, delay in enumerate(slept, start=1):
+        ceiling = min(30.0, 0.5 * 2 ** (n - 1))
+        assert ceiling / 2 <= delay <= ceiling
+    assert len(set(slept)) == len(slept)  # jittered, not a fixed schedule
+
+
+def test_a_long_budget_never_overflows_the_backoff():
+    recorder = Recorder(fail(500, "InternalError"))
+    client, slept = make_client(recorder, retry_budget=1e9, max_retries=1100)
+    with pytest.raises(ServerError) as info:
+        client.request("/team/list", {})
+    assert info.value.retries.attempts == 1101 and 15 <= slept[-1] <= 30
+
+
+def test_budget_zero_means_one_attempt():
+    recorder = Recorder(fail(503, "ServiceUnavailable"))
+    client, slept = make_client(recorder, retry_budget=0)
+    with pytest.raises(ServerError) as info:
+        client.request("/team/list", {})
+    assert len(recorder.requests) == 1 and slept == []
+    assert "; gave up after 1 attempt (retry budget 0s); set flashduty:retryBudget" in str(info.value)
+
+
+def test_non_retryable_errors_fail_at_once_whatever_the_budget():
+    recorder = Recorder(fail(400, "InvalidParameter", "layers: required"))
+    client, slept = make_client(recorder, retry_budget=3600)
+    with pytest.raises(InvalidParameter) as info:
+        client.request("/schedule/update", {})
+    assert len(recorder.requests) == 1 and slept == [] and info.value.retries is None
+
+
+def test_transport_error_after_the_budget_never_shows_the_key(caplog):
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {request.url} with {KEY}", request=request)
+
+    client, slept = make_client(Recorder(refuse), retry_budget=45)
+    with caplog.at_level(logging.DEBUG), pytest.raises(TransportError) as info:
+        client.request("/team/list", {})
+    error = info.value
+    assert error.retries.attempts == len(slept) + 1 and sum(slept) == pytest.approx(45)
+    assert re.search(r"; gave up after \d+ attempts over 45s \(retry budget 45s\); set flashduty:retryBudget or "
+                     r"FLASHDUTY_RETRY_BUDGET to wait longer; check the network", str(error))
+    for text in (str(error), repr(error), *map(str, error.args), caplog.text):
+        assert KEY not in text
+
+
+def test_create_looks_up_before_every_retry_for_as_long_as_the_budget_lasts():
+    # The name is free; six creates fail with a 500, each followed by a look-up; the sixth had committed.
+    recorder = Recorder(schedule_list(), *[fail(500, "InternalError"), schedule_list()] * 5,
+                        fail(500, "InternalError"), schedule_list(("SRE", 42)))
+    client, _ = make_client(recorder)
+    assert client.create_schedule({"schedule_name": "SRE"}) == 42
+    assert [r.url.path for r in recorder.requests] == (
+        ["/schedule/list"] + ["/schedule/create", "/schedule/list"] * 6)
+
+
+@pytest.mark.parametrize("kwargs", [{"retry_budget": -1}, {"max_retries": -1}, {"backoff": 0},
+                                    {"backoff": 5, "max_backoff": 1}])
+def test_retry_settings_are_checked(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        FlashdutyClient(app_key=KEY, **kwargs)
 
 
 # --- duplicate-free creates --------------------------------------------------------------------
@@ -361,6 +521,101 @@ def test_upsert_team_update_has_no_name_check():
     assert [r.url.path for r in recorder.requests] == ["/team/upsert", "/team/upsert"]
 
 
+# --- a create that answers id 0 (docs/flashduty-api.md §14) ---------------------------------------------
+
+APIFOX_ZERO = httpx.Response(200, json={"data": {"schedule_id": 0}, "error": {"code": ""}})
+
+
+def test_create_schedule_answering_id_0_is_a_failure_that_created_nothing():
+    recorder = Recorder(schedule_list(), APIFOX_ZERO, schedule_list())
+    client, slept = make_client(recorder)
+    with pytest.raises(CreateNotConfirmed) as info:
+        client.create_schedule({"schedule_name": "SRE"})
+    assert str(info.value) == (
+        "Flashduty answered schedule_id 0 for /schedule/create of 'SRE' (request_id: none): nothing was created; "
+        "try again, and quote the request_id to Flashduty support if it persists")
+    assert info.value.deleted_id is None and slept == []
+    assert [r.url.path for r in recorder.requests] == ["/schedule/list", "/schedule/create", "/schedule/list"]
+
+
+def test_create_schedule_answering_id_0_deletes_what_it_made_anyway():
+    zero = httpx.Response(200, json={"request_id": "rid-0", "data": {"schedule_id": 0}})
+    recorder = Recorder(schedule_list(), zero, schedule_list(("SRE", 77)), ok({}))
+    client, _ = make_client(recorder)
+    with pytest.raises(CreateNotConfirmed) as info:
+        client.create_schedule({"schedule_name": "SRE"})
+    assert str(info.value) == (
+        "Flashduty answered schedule_id 0 for /schedule/create of 'SRE' (request_id: rid-0); the schedule it made "
+        "anyway (schedule_id 77) was deleted again; try again, and quote the request_id to Flashduty support if it "
+        "persists")
+    assert info.value.deleted_id == 77
+    assert [r.url.path for r in recorder.requests] == [
+        "/schedule/list", "/schedule/create", "/schedule/list", "/schedule/delete"]
+    assert recorder.bodies()[-1] == {"schedule_ids": [77]}
+
+
+@pytest.mark.parametrize(("reply", "answered"), [
+    (httpx.Response(200, json={"error": {"code": "0", "message": ""}}), "no schedule_id"),  # Apifox, no data
+    (ok({}), "no schedule_id"),
+    (ok({"schedule_id": "0"}), "schedule_id '0'"),
+    (ok(None), "no schedule_id"),
+])
+def test_create_schedule_without_an_id_is_a_failure(reply, answered):
+    client, _ = make_client(Recorder(schedule_list(), reply, schedule_list()))
+    with pytest.raises(CreateNotConfirmed, match=f"^Flashduty answered {answered} for /schedule/create of 'SRE' "):
+        client.create_schedule({"schedule_name": "SRE"})
+
+
+def test_create_id_0_whose_cleanup_fails_says_what_to_do():
+    recorder = Recorder(schedule_list(), APIFOX_ZERO, schedule_list(("SRE", 77)),
+                        fail(403, "AccessDenied", "Access Denied."))
+    client, _ = make_client(recorder)
+    with pytest.raises(CreateNotConfirmed) as info:
+        client.create_schedule({"schedule_name": "SRE"})
+    text = str(info.value)
+    assert text.startswith("Flashduty answered schedule_id 0 for /schedule/create of 'SRE' (request_id: none): a "
+                           "schedule named 'SRE' may have been made anyway, and looking for it to delete it failed "
+                           "(Flashduty /schedule/delete failed: AccessDenied (HTTP 403)")
+    assert text.endswith("; delete it in Flashduty if it is there, then try again")
+    assert info.value.cleanup_failure is not None and KEY not in text
+
+
+def test_create_team_answering_id_0_deletes_what_it_made_anyway():
+    recorder = Recorder(fail(400, "ResourceNotFound"), ok({"team_id": 0, "team_name": ""}),
+                        ok({"team_id": 9, "team_name": "SRE", "person_ids": [1]}), ok({}))
+    client, _ = make_client(recorder)
+    with pytest.raises(CreateNotConfirmed) as info:
+        client.upsert_team({"team_name": "SRE", "person_ids": [1]})
+    assert info.value.deleted_id == 9 and info.value.kind == "team"
+    assert "answered team_id 0 for /team/upsert of 'SRE' (request_id: rid-1); the team it made anyway (team_id 9) " \
+           "was deleted again" in str(info.value)
+    assert [r.url.path for r in recorder.requests] == ["/team/info", "/team/upsert", "/team/info", "/team/delete"]
+    assert recorder.bodies()[-1] == {"team_id": 9}
+
+
+def test_create_team_answering_id_0_that_made_nothing():
+    recorder = Recorder(fail(400, "ResourceNotFound"), ok({"team_id": 0, "team_name": ""}),
+                        fail(400, "ResourceNotFound"))
+    client, _ = make_client(recorder)
+    with pytest.raises(CreateNotConfirmed, match=r"of 'SRE' \(request_id: rid-1\): nothing was created; try again"):
+        client.upsert_team({"team_name": "SRE"})
+    assert [r.url.path for r in recorder.requests] == ["/team/info", "/team/upsert", "/team/info"]
+
+
+def test_upsert_by_name_answering_id_0_deletes_nothing():
+    # reset_if_name_exist may have updated a team that existed before: never delete it.
+    recorder = Recorder(ok({"team_id": 0, "team_name": ""}))
+    client, _ = make_client(recorder)
+    with pytest.raises(CreateNotConfirmed, match=r"whether the team was created or changed is unknown; check it"):
+        client.upsert_team({"team_name": "SRE", "reset_if_name_exist": True})
+    assert [r.url.path for r in recorder.requests] == ["/team/upsert"]
+
+
+def test_team_update_reply_is_not_checked_for_an_id():
+    client, _ = make_client(Recorder(ok({"team_id": 3, "team_name": "SRE"})))
+    assert client.upsert_team({"team_id": 3, "team_name": "SRE"}).team_id == 3
+
+
 def test_deletes_are_idempotent():
     client, _ = make_client(Recorder(fail(400, "ResourceNotFound")))
     client.delete_team(team_name="gone")
@@ -392,6 +647,28 @@ def test_paging_stops_at_the_api_offset_cap():
     client, _ = make_client(recorder)
     assert len(client.list_members()) == 10_000
     assert len(recorder.requests) == 100
+
+
+@pytest.mark.parametrize(("method", "path"), [("enable_schedules", "/schedule/enable"),
+                                              ("disable_schedules", "/schedule/disable")])
+def test_enable_and_disable_schedules_in_batches_of_100(method, path):
+    recorder = Recorder(fail(500, "InternalError"), ok({}))
+    client, slept = make_client(recorder)
+    getattr(client, method)([*range(1, 251), 1])
+    assert [r.url.path for r in recorder.requests] == [path] * 4  # a 500 is retried like any idempotent call
+    bodies = recorder.bodies()
+    assert bodies[0] == bodies[1] and len(slept) == 1
+    assert [b["schedule_ids"] for b in bodies[1:]] == [list(range(1, 101)), list(range(101, 201)),
+                                                        list(range(201, 251))]
+    recorder.requests.clear()
+    getattr(client, method)([])
+    assert recorder.requests == []
+
+
+def test_enable_unknown_schedule_is_an_error():
+    client, _ = make_client(Recorder(fail(400, "ResourceNotFound")))
+    with pytest.raises(NotFound):
+        client.enable_schedules([5])
 
 
 def test_batches_of_at_most_100_ids():
