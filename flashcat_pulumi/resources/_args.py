@@ -44,7 +44,9 @@ __all__ = [
     "SKIPPED",
     "Args",
     "Failure",
+    "Stored",
     "check",
+    "check_stored",
     "fail",
     "failures_of",
     "field",
@@ -59,6 +61,7 @@ __all__ = [
     "reject",
     "sorted_known",
     "strings",
+    "unwrap_stored",
 ]
 
 M = TypeVar("M", bound="Args")
@@ -390,3 +393,75 @@ def path_of(loc: Iterable[str | int]) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
+
+
+# --- what the server holds -----------------------------------------------------------------------
+
+class Stored(Unknown):
+    """A value read from the server that the input rules refuse (a ``voice`` channel, a 30-minute
+    rotation, an enum value newer than this release): the models pass it through like a value not
+    known yet, unvalidated, and :func:`unwrap_stored` puts it back as it was."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Stored({self.value!r})"
+
+
+_MAX_PASSES = 50
+
+
+def check_stored(model: type[M], props: dict[str, Any], context: Any = None) -> M:
+    """Validate what the server holds with ``model``, never failing: each value a rule refuses is kept
+    as :class:`Stored` (the object holding it when the failure names a key that is absent)."""
+    data = _copy(props)
+    for _ in range(_MAX_PASSES):
+        try:
+            return model.model_validate(data, context=context)
+        except ValidationError as invalid:
+            if not any([_store_at(data, error["loc"]) for error in invalid.errors()]):
+                break
+    # Rules still refuse something no single value explains: keep every top-level value as it is.
+    return model.model_validate({key: Stored(value) for key, value in data.items()}, context=context)
+
+
+def unwrap_stored(value: Any) -> Any:
+    """``value`` with every :class:`Stored` back to what the server sent (any other unknown: ``None``)."""
+    if isinstance(value, Stored):
+        return unwrap_stored(value.value)
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, dict):
+        return {key: unwrap_stored(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [unwrap_stored(item) for item in value]
+    return value
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _store_at(data: dict[str, Any], loc: Iterable[str | int]) -> bool:
+    """Wrap the value ``loc`` names (or the deepest object on its way that exists) as :class:`Stored`."""
+    parent: Any = None
+    key: Any = None
+    node: Any = data
+    for part in loc:
+        inside = part in node if isinstance(node, dict) else \
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if inside:
+            parent, key, node = node, part, node[part]
+        else:
+            break
+    if parent is None or isinstance(node, Unknown):
+        return False
+    parent[key] = Stored(node)
+    return True

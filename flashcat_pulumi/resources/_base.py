@@ -38,7 +38,7 @@ from pulumi.dynamic import (
 
 from flashcat_pulumi.client import FlashdutyClient
 from flashcat_pulumi.config import Settings
-from flashcat_pulumi.errors import AlreadyExists, FlashdutyError, ReferenceExist
+from flashcat_pulumi.errors import AlreadyExists, FlashdutyError, NotFound, ReferenceExist
 from flashcat_pulumi.identity import Directory
 from flashcat_pulumi.resources._args import Failure, has_unknown
 from flashcat_pulumi.resources._forms import PersonRef
@@ -53,6 +53,7 @@ PersonInput = Any
 
 _CLIENTS: dict[tuple[str, str], tuple[FlashdutyClient, Directory]] = {}
 _CLIENTS_LOCK = threading.Lock()
+_ACCOUNT_ZONES: dict[FlashdutyClient, str] = {}
 
 
 def plain(value: Any) -> Any:
@@ -143,12 +144,26 @@ class FlashdutyProvider(ResourceProvider):
 
     def _connection(self) -> tuple[FlashdutyClient, Directory]:
         settings = self.settings
-        key = (settings.base_url, settings.require_app_key())
+        app_key = settings.require_app_key()
+        # The budget is part of the key: a stack with another flashduty:retryBudget gets its own client.
+        key = (settings.base_url, app_key, settings.retry_budget)
         with _CLIENTS_LOCK:
             if key not in _CLIENTS:
-                client = FlashdutyClient(app_key=key[1], base_url=key[0])
+                client = FlashdutyClient(app_key=app_key, base_url=settings.base_url,
+                                         retry_budget=settings.retry_budget)
                 _CLIENTS[key] = (client, Directory(client))
             return _CLIENTS[key]
+
+    def account_time_zone(self) -> str:
+        """The account's own time zone (``/member/info``), read once per process and connection;
+        ``""`` when the account has none. Raises :class:`FlashdutyError` (no app key, ...)."""
+        client = self.client
+        with _CLIENTS_LOCK:
+            if client in _ACCOUNT_ZONES:
+                return _ACCOUNT_ZONES[client]
+        zone = client.get_member_info().account_time_zone
+        with _CLIENTS_LOCK:
+            return _ACCOUNT_ZONES.setdefault(client, zone)
 
     @property
     def client(self) -> FlashdutyClient:
@@ -235,6 +250,28 @@ class FlashdutyProvider(ResourceProvider):
                                          f"({cleanup}); delete it in Flashduty, or set adopt=True to take it "
                                          f"over") from None
             raise
+
+    def confirm_gone(self, id_: str, name: str, missing: NotFound, still_there: Callable[[], bool]) -> None:
+        """Return only when a second, independent answer confirms the object is gone.
+
+        ``ResourceNotFound`` also means "the account has not purchased resources" (a lapsed plan), so
+        on its own it is no proof: ``still_there()`` asks again another way (a batch lookup that
+        answers with the account's objects). If that fails too, or still finds the object, raise: the
+        state keeps the object rather than forgetting it by mistake.
+        """
+        what = f"{self.kind} {name!r} ({self.kind}_id {id_})"
+        try:
+            found = still_there()
+        except FlashdutyError as error:
+            raise FlashdutyError(
+                f"Flashduty answered ResourceNotFound for {what} (request_id: {missing.request_id or 'none'}), and "
+                f"asking again failed too ({error}); this also happens when the account's plan has lapsed, so the "
+                f"state keeps the {self.kind}: check billing in Flashduty, then run the command again") from None
+        if found:
+            raise FlashdutyError(
+                f"Flashduty answered ResourceNotFound for {what} (request_id: {missing.request_id or 'none'}), but "
+                f"it still lists the {self.kind}; the account's plan may have lapsed, so the state keeps it: check "
+                f"billing in Flashduty, then run the command again")
 
     def delete_refusing_references(self, id_: str, name: str, delete: Callable[[], None], *, remedy: str) -> None:
         """``delete()``, explaining a refusal because other objects still use it (``ReferenceExist``)."""

@@ -20,8 +20,10 @@ layers named ``"pulumi: <name>"``, which is how they are told apart.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -41,6 +43,7 @@ from flashcat_pulumi.resources._args import (
     Args,
     Failure,
     check,
+    check_stored,
     fail,
     field,
     is_known,
@@ -51,6 +54,7 @@ from flashcat_pulumi.resources._args import (
     people,
     sorted_known,
     strings,
+    unwrap_stored,
 )
 from flashcat_pulumi.resources._base import FlashdutyProvider, Input, PersonInput, resolve_people, to_input
 from flashcat_pulumi.resources._forms import (
@@ -89,7 +93,9 @@ from flashcat_pulumi.resources._forms import (
     text_parser,
     whole_number,
 )
+from flashcat_pulumi.resources._zones import delta_at, fixed_delta, shift_layer
 from flashcat_pulumi.wire import (
+    ScheduleCalculatedSchedule,
     ScheduleDayMask,
     ScheduleFixedTimeNotifyInfo,
     ScheduleGroup,
@@ -100,7 +106,6 @@ from flashcat_pulumi.wire import (
     ScheduleMember,
     ScheduleNotify,
     ScheduleNotifyBy,
-    ScheduleOncallGroup,
     ScheduleRestrictPeriod,
     ScheduleUpsertRequest,
 )
@@ -155,13 +160,16 @@ _AT_LEAST_ONE_PERSON = "required: at least one person (a person id or an email)"
 class Group:
     """People on call together in one slot of a rotation.
 
-    ``people``: emails or person ids; ``name`` is shown in Flashduty (default ``"A"``, ``"B"``, ...
-    by position); ``role_id`` is the on-call role they hold (0 primary, the default; 1 backup).
+    Either ``primary`` and ``backup`` (emails or person ids holding Flashduty's primary and backup
+    on-call roles), or ``people`` who all hold ``role_id`` (0 primary, the default; 1 backup; or a
+    custom role's id). ``name`` is shown in Flashduty (default ``"A"``, ``"B"``, ... by position).
     """
 
-    people: Sequence[PersonInput]
+    people: Sequence[PersonInput] | None = None
     name: Input = None
     role_id: Input = None
+    primary: Sequence[PersonInput] | None = None
+    backup: Sequence[PersonInput] | None = None
 
 
 @dataclasses.dataclass
@@ -240,15 +248,21 @@ class Notify:
 
 @pulumi.output_type
 class OnCall(dict):
-    """Who is on call in ``[start, end)`` (epoch seconds): ``person_ids`` and their ``emails``.
+    """A shift: who is on call in ``[start, end)`` (epoch seconds, the shift's own bounds).
 
-    A dict (``on_call["emails"]``) with attributes (``on_call.emails``); numbers are ints.
+    ``person_ids`` and their ``emails``; ``primary`` and ``backup``: the emails holding those roles;
+    ``roles``: every role slot as ``{role_id, role, person_ids, emails}`` (``role`` is ``"primary"``,
+    ``"backup"`` or ``"role <id>"`` for an account's own roles). A dict (``on_call["emails"]``) with
+    attributes (``on_call.emails``); numbers are ints.
     """
 
     start: int = pulumi.property("start")
     end: int = pulumi.property("end")
     person_ids: list[int] = pulumi.property("person_ids")
     emails: list[str] = pulumi.property("emails")
+    primary: list[str] = pulumi.property("primary")
+    backup: list[str] = pulumi.property("backup")
+    roles: list[dict] = pulumi.property("roles")
 
 
 # --- leaves ------------------------------------------------------------------------------------
@@ -332,11 +346,12 @@ def _hidden(value: Any) -> int:
     return 0
 
 
-def _advance(value: Any) -> int | None:
+def _advance(value: Any) -> int:
     seconds = parse_duration(value)
     if seconds < 0 or seconds % 300:
-        raise FormError(f"must be a multiple of 5 minutes (300 seconds), 0 for none, got {seconds}")
-    return seconds or None
+        raise FormError(f"must be a multiple of 5 minutes (300 seconds): 0 reminds at the hand-off, leave "
+                        f"advance_in_time out for no reminder, got {seconds}")
+    return seconds
 
 
 def _reminder_time(value: Any) -> str | None:
@@ -426,15 +441,35 @@ class ApiGroupArgs(Args):
                 "members": _merge_slots(slots) if isinstance(slots, list) else slots}
 
 
-class GroupArgs(Args):
-    """A group as :class:`Group` writes it: ``{people, name, role_id}``."""
+ROLES = {0: "primary", 1: "backup"}
+"""Flashduty's built-in on-call roles by ``role_id``; accounts may define more."""
 
-    people: People = None
+
+class GroupArgs(Args):
+    """A group as :class:`Group` writes it: ``{people, name, role_id}`` or ``{primary, backup, name}``."""
+
+    people: OptionalPeople = None
     name: OptionalName = None
-    role_id: RoleId = 0
+    role_id: RoleId = None
+    primary: OptionalPeople = None
+    backup: OptionalPeople = None
+
+    @model_validator(mode="after")
+    def _settle(self) -> GroupArgs:
+        by_role = self.primary is not None or self.backup is not None
+        if by_role and (self.people is not None or self.role_id is not None):
+            raise fail({(): "give either people (with role_id) or primary/backup, not both"}, "group")
+        if not by_role and self.people is None:
+            raise fail({"people": f"{_AT_LEAST_ONE_PERSON}; or give primary=[...] and backup=[...]"}, "group")
+        return self
 
     def group(self) -> dict[str, Any]:
-        return {"group_name": self.name, "members": [{"role_id": self.role_id, "person_ids": self.people}]}
+        if self.people is not None:
+            slots = [{"role_id": self.role_id or 0, "person_ids": self.people}]
+        else:
+            slots = [{"role_id": role_id, "person_ids": refs}
+                     for role_id, refs in ((0, self.primary), (1, self.backup)) if refs is not None]
+        return {"group_name": self.name, "members": slots}
 
 
 def _group(value: Any, info: ValidationInfo) -> dict[str, Any]:
@@ -715,6 +750,9 @@ class LayerArgs(Args):
         mode, periods, mask, groups = self.restrict_mode, self.restrict_periods, self.day_mask, self.groups
         if not isinstance(mode, Unknown):
             periods = [render_window(*period, mode) if type(period) is tuple else period for period in periods]
+        elif type(periods) is list:  # a mode the rules refuse, kept as stored: the windows as stored too
+            periods = [{key: bound[0] if type(bound) is tuple else bound for key, bound in period.items()}
+                       if type(period) is dict else period for period in periods]
         if mask is not None:
             mask = [*render_day_mask([day for day in mask if type(day) is int]),
                     *(day for day in mask if type(day) is not int)]
@@ -911,20 +949,60 @@ Layers = listed(LayerArgs, "layers", required="required: at least one rotation l
 Overrides = listed(OverrideArgs, "overrides ({start, end, person})")
 
 
+DEFAULT_UPCOMING_SHIFTS = 5
+MAX_UPCOMING_SHIFTS = 50
+_OFFSET = re.compile(r"^([+-])(.+)$")
+
+
+def _dst(value: Any) -> str | None:
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in ("", "fixed"):
+        return None
+    if text != "follow":
+        raise FormError(f"must be 'follow' (move windows and hand-offs with daylight saving) or left out, "
+                        f"got {show(value)}")
+    return text
+
+
+def _shift_count(value: Any) -> int:
+    number = whole_number(value)
+    if not 0 <= number <= MAX_UPCOMING_SHIFTS:
+        raise FormError(f"must be between 0 and {MAX_UPCOMING_SHIFTS}, got {number}")
+    return number
+
+
+def _zone_offset(value: Any) -> int:
+    """An offset such as ``"-1h"`` or ``"+5h30m"`` (or seconds) as seconds."""
+    if isinstance(value, str) and (match := _OFFSET.match(value.strip())):
+        seconds = parse_duration(match.group(2))
+        return -seconds if match.group(1) == "-" else seconds
+    return whole_number(value)
+
+
+def render_offset(seconds: int) -> str:
+    """``-3600`` as ``"-1h"``, ``0`` as ``"+0h"``."""
+    return f"{'-' if seconds < 0 else '+'}{render_duration(abs(seconds)) if seconds else '0h'}"
+
+
 class ScheduleArgs(Args):
     """The inputs of :class:`Schedule`: the single home of their rules and of their canonical form.
 
-    Validate with :func:`check_schedule`, which reads wall-clock times in the schedule's zone.
+    Validate with :func:`check_schedule`, which reads wall-clock times in the schedule's zone and
+    works out ``zone_offset`` from the account's.
     """
 
     schedule_name: leaf(name_parser(40), required="required, 1 to 40 characters") = None
     description: leaf(text_parser(500)) = ""
     team_id: leaf(_positive_id) = None
     time_zone: leaf(parse_zone, required="required: an IANA time zone such as 'Asia/Shanghai'") = None
+    dst: leaf(_dst) = None
+    enabled: Flag = True
     adopt: Flag = False
+    upcoming_shift_count: leaf(_shift_count) = DEFAULT_UPCOMING_SHIFTS
     layers: Layers = None
     overrides: Overrides = Field(default_factory=list)
     notify: optional(NotifyArgs) = None
+    zone_offset: leaf(_zone_offset) = None
 
     def canonical(self, zone: Any = None) -> dict[str, Any]:
         """The canonical inputs, instants rendered in ``zone`` (default: the schedule's own)."""
@@ -939,43 +1017,172 @@ class ScheduleArgs(Args):
             "description": self.description,
             "team_id": self.team_id,
             "time_zone": _known(self.time_zone, lambda zone: zone.key),
+            "dst": self.dst,
+            "zone_offset": _known(self.zone_offset, render_offset),
+            "enabled": self.enabled,
             "adopt": self.adopt,
+            "upcoming_shift_count": self.upcoming_shift_count,
             "layers": layers,
             "overrides": overrides,
             "notify": self.notify.canonical() if isinstance(self.notify, NotifyArgs) else self.notify,
         }
 
 
-def _parse(props: Mapping[str, Any], default_time_zone: str) -> tuple[ScheduleArgs | None, list[Failure]]:
-    data = {key: value for key, value in props.items() if not str(key).startswith("__")}
-    if data.get("time_zone") is None:
-        data["time_zone"] = default_time_zone
+AccountZone = Callable[[], str]
+"""Reads the account's time zone (``/member/info``); may raise :class:`FlashdutyError`."""
+
+_NO_ZONE = ("required: the time zone to read wall-clock times in; set time_zone on this Schedule, stack config "
+            "flashduty:timeZone, or give the provider an app key so that the account's own zone can be read")
+
+
+def _input_zone(props: Mapping[str, Any], default_time_zone: str | None,
+                account_zone: Callable[[], ZoneInfo | None] | None) -> tuple[Any, list[Failure]]:
+    """The zone wall-clock inputs are read in: ``time_zone``, the default, else the account's."""
+    given = props.get("time_zone")
+    if given is not None or default_time_zone:
+        return given if given is not None else default_time_zone, []
+    if account_zone is None:
+        return None, [Failure("time_zone", _NO_ZONE)]
     try:
-        zone: Any = data["time_zone"] if isinstance(data["time_zone"], Unknown) else parse_zone(data["time_zone"])
+        zone = account_zone()
+    except FlashdutyError as error:
+        return None, [Failure("time_zone", f"{_NO_ZONE} (reading the account's zone failed: {error})")]
+    return (zone.key, []) if zone is not None else (None, [Failure("time_zone", _NO_ZONE)])
+
+
+def _parse(props: Mapping[str, Any], time_zone: Any, *, stored: bool = False) -> tuple[ScheduleArgs | None,
+                                                                                          list[Failure]]:
+    data = {key: value for key, value in props.items() if not str(key).startswith("__") and value is not None}
+    data["time_zone"] = time_zone
+    try:
+        zone: Any = time_zone if isinstance(time_zone, Unknown) else parse_zone(time_zone)
     except FormError:
         zone = None  # reported at time_zone; wall-clock times cannot be read
+    if stored:
+        return check_stored(ScheduleArgs, data, {"zone": zone}), []
     return check(ScheduleArgs, data, {"zone": zone})
 
 
-def check_schedule(props: Mapping[str, Any], *, default_time_zone: str) -> tuple[dict[str, Any], list[Failure]]:
+def check_schedule(props: Mapping[str, Any], *, default_time_zone: str | None,
+                   account_time_zone: AccountZone | None = None,
+                   now: float | None = None) -> tuple[dict[str, Any], list[Failure]]:
     """A schedule's inputs validated: ``(canonical inputs, [])`` or ``(props unchanged, failures)``.
 
-    Wall-clock times are read in ``time_zone``, or ``default_time_zone`` when the inputs have none.
-    Never raises for bad input; values not known yet are kept and not validated.
+    Wall-clock times are read in ``time_zone``, else ``default_time_zone``, else the account's zone.
+    With ``account_time_zone`` (called only when needed), ``zone_offset`` is worked out: how the
+    layers' hand-offs, windows and day masks move into the account's zone (see :mod:`._zones`);
+    without it, ``zone_offset`` is kept as given. Never raises for bad input; values not known yet
+    are kept and not validated.
     """
-    model, failures = _parse(props, default_time_zone)
+    account = _account_zone_reader(account_time_zone)
+    time_zone, failures = _input_zone(props, default_time_zone, account)
+    if failures:
+        return dict(props), failures
+    model, failures = _parse(props, time_zone)
     if model is None:
         # With failures the engine stops and uses nothing else, so the inputs go back untouched.
         return dict(props), failures
+    if account is not None:
+        failures = _settle_zone_offset(model, account, time.time() if now is None else now)
+        if failures:
+            return dict(props), failures
     return model.canonical(), []
 
 
-def schedule_meaning(props: Mapping[str, Any], *, default_time_zone: str) -> dict[str, Any] | None:
+def _account_zone_reader(read: AccountZone | None) -> Callable[[], ZoneInfo | None] | None:
+    if read is None:
+        return None
+
+    def account_zone() -> ZoneInfo | None:
+        key = read()
+        try:
+            return parse_zone(key) if key else None
+        except FormError:
+            return None  # a zone this machine does not know cannot be used to read times
+    return account_zone
+
+
+def _zone_fields(layer: LayerArgs) -> dict[str, Any] | None:
+    """What :func:`shift_layer` moves, or ``None`` when the layer depends on no zone or is not known yet."""
+    fields = {"handoff": layer.handoff_time, "restrict_mode": layer.restrict_mode,
+              "periods": layer.restrict_periods, "day_mask": layer.day_mask}
+    if not is_known(*fields.values(), layer.rotation_duration, layer.rotation_unit):
+        return None
+    weekly = layer.rotation_duration == WEEK or layer.rotation_unit == "month"
+    if not (weekly or layer.restrict_mode in (1, 2) or layer.day_mask is not None):
+        return None
+    return fields
+
+
+def _settle_zone_offset(model: ScheduleArgs, account_zone: Callable[[], ZoneInfo | None],
+                        now: float) -> list[Failure]:
+    """Set ``model.zone_offset``: the account's offset minus the schedule's, when some layer depends
+    on the zone and they differ; the failures when the layers cannot be moved exactly."""
+    zone = model.time_zone
+    layers = model.layers if isinstance(model.layers, list) else []
+    dependent = [(index, fields) for index, layer in enumerate(layers)
+                 if isinstance(layer, LayerArgs) and (fields := _zone_fields(layer)) is not None]
+    model.settle(zone_offset=None)
+    if not dependent or not isinstance(zone, ZoneInfo):
+        return []
+    try:
+        account = account_zone()
+    except FlashdutyError as error:
+        return [Failure("time_zone", f"layers[{dependent[0][0]}] has times Flashduty reads in the account's time "
+                                     f"zone, and reading that zone failed: {error}")]
+    if account is None:
+        return [Failure("time_zone", "the account's time zone is unknown (/member/info gave none), so the layers' "
+                                     "hand-offs, windows and day masks cannot be placed; set the account's zone in "
+                                     "Flashduty")]
+    delta = fixed_delta(zone, account, now)
+    if delta is None:
+        if model.dst != "follow":
+            return [Failure("time_zone", _dst_failure(zone, account, now, dependent[0][0]))]
+        delta = delta_at(zone, account, now)
+    elif delta == 0:
+        return []
+    failures = []
+    for index, fields in dependent:
+        try:
+            shift_layer(delta, **fields)
+        except FormError as error:
+            failures.append(Failure(f"layers[{index}].day_mask", str(error)))
+    model.settle(zone_offset=delta)
+    return failures
+
+
+def _dst_failure(zone: ZoneInfo, account: ZoneInfo, now: float, index: int) -> str:
+    deltas = sorted({delta_at(zone, account, now + day * DAY) for day in range(0, 366, 7)})
+    apart = " and ".join(render_offset(delta) for delta in deltas)
+    return (f"Flashduty reads the hand-off, windows and day mask of layers[{index}] in the account's time zone "
+            f"{account.key}, whose offset from {zone.key} changes with daylight saving ({apart} in the coming "
+            f"year): written once, they would be an hour off for part of the year. Write this schedule in the "
+            f"account's zone (time_zone='{account.key}'), or set dst='follow' to write them for the offset in "
+            f"force; then the first `pulumi up` after each switch moves them (preview shows a zone_offset change)")
+
+
+def schedule_meaning(props: Mapping[str, Any], *, default_time_zone: str | None) -> dict[str, Any] | None:
     """What a schedule's inputs (or outputs) mean, whatever the spelling: the canonical form with every
-    instant in UTC (so a change of ``time_zone`` alone is no change); ``None`` if they do not validate."""
-    model, _ = _parse({key: value for key, value in props.items() if key in ScheduleArgs.model_fields},
-                      default_time_zone)
-    return None if model is None else model.canonical(zone=ZoneInfo("UTC"))
+    instant in UTC and the layers' wall-clock settings moved by ``zone_offset`` to the account's clock
+    (so a change of ``time_zone`` alone is no change). Values the rules refuse (what the server held)
+    are kept as they are; ``None`` if there is no zone to read the times in."""
+    fields = {key: value for key, value in props.items() if key in ScheduleArgs.model_fields}
+    time_zone = fields.get("time_zone") or default_time_zone
+    if time_zone is None:
+        return None
+    model, _ = _parse(fields, time_zone, stored=True)
+    if model is None:
+        return None
+    if isinstance(model.zone_offset, int) and isinstance(model.layers, list):
+        # Hand-offs, windows and day masks as the account's clock reads them, which is what they mean.
+        for layer in model.layers:
+            fields = _zone_fields(layer) if isinstance(layer, LayerArgs) else None
+            if fields is not None:
+                with contextlib.suppress(FormError):
+                    handoff, periods, mask = shift_layer(model.zone_offset, **fields)
+                    layer.settle(handoff_time=handoff, restrict_periods=periods, day_mask=mask)
+        model.settle(zone_offset=None)
+    return unwrap_stored(model.canonical(zone=ZoneInfo("UTC")))
 
 
 def schedule_people(canonical: Mapping[str, Any]) -> list[PersonRef]:
@@ -1009,25 +1216,31 @@ def _epoch(text: Any) -> int:
     return epoch
 
 
-def _window_seconds(text: str) -> ScheduleRestrictPeriod:
+def _window_seconds(text: str) -> tuple[int, int]:
     start, end = (parse_window_bound(bound, is_end=is_end)[0]
                   for bound, is_end in zip(split_window(text), (False, True), strict=True))
-    return ScheduleRestrictPeriod(restrict_start=start, restrict_end=end)
+    return start, end
 
 
-def _layer_to_wire(layer: Mapping[str, Any], person_id: Callable[[PersonRef], int]) -> ScheduleLayer:
+def _layer_to_wire(layer: Mapping[str, Any], person_id: Callable[[PersonRef], int], delta: int) -> ScheduleLayer:
+    """A canonical rotation layer as sent: hand-off, windows and day mask moved by ``delta`` seconds into
+    the account's zone (``check`` made sure they move exactly)."""
     if layer.get("rotation_unit") == "month":
         rotation: dict[str, Any] = {"rotation_unit": "month", "rotation_value": layer.get("rotation_value")}
     else:
         rotation = {"rotation_duration": parse_duration(layer.get("rotation_duration"))}
     mask, end = layer.get("day_mask"), layer.get("layer_end")
+    mode = parse_restrict_mode(layer["restrict_mode"])
+    handoff, periods, days = shift_layer(
+        delta, handoff=parse_handoff(layer["handoff_time"]), restrict_mode=mode,
+        periods=[_window_seconds(window) for window in layer["restrict_periods"]],
+        day_mask=None if mask is None else [parse_day_mask_day(day) for day in mask])
     return ScheduleLayer(
         layer_name=layer["layer_name"], mode=0, layer_start=_epoch(layer["layer_start"]),
         layer_end=None if end is None else _epoch(end), **rotation,
-        handoff_time=parse_handoff(layer["handoff_time"]), fair_rotation=layer["fair_rotation"],
-        restrict_mode=parse_restrict_mode(layer["restrict_mode"]),
-        restrict_periods=[_window_seconds(window) for window in layer["restrict_periods"]],
-        day_mask=None if mask is None else ScheduleDayMask(repeat=[parse_day_mask_day(day) for day in mask]),
+        handoff_time=handoff, fair_rotation=layer["fair_rotation"], restrict_mode=mode,
+        restrict_periods=[ScheduleRestrictPeriod(restrict_start=start, restrict_end=end) for start, end in periods],
+        day_mask=None if days is None else ScheduleDayMask(repeat=days),
         mask_continuous_enabled=layer["mask_continuous_enabled"],
         groups=[ScheduleGroup(group_name=group["group_name"],
                               members=[ScheduleMember(role_id=slot["role_id"],
@@ -1050,7 +1263,7 @@ def _notify_to_wire(notify: Mapping[str, Any] | None) -> ScheduleNotify:
         return ScheduleNotify(by=ScheduleNotifyBy())
     fixed, advance = notify.get("fixed_time"), notify.get("advance_in_time")
     return ScheduleNotify(
-        advance_in_time=0 if advance is None else parse_duration(advance),
+        advance_in_time=None if advance is None else parse_duration(advance),
         fixed_time=None if fixed is None else ScheduleFixedTimeNotifyInfo(cycle="day", start=fixed),
         by=ScheduleNotifyBy(follow_preference=notify["follow_preference"],
                             personal_channels=notify["personal_channels"]),
@@ -1062,9 +1275,12 @@ def schedule_to_wire(canonical: Mapping[str, Any], person_id: Callable[[PersonRe
                      schedule_id: int | None = None,
                      keep_layers: Sequence[ScheduleLayer] = ()) -> ScheduleUpsertRequest:
     """The create/update body from canonical inputs (what ``check`` returned; not validated again):
-    rotation layers, then declared overrides as mode-1 layers named ``OVERRIDE_PREFIX + name``, then
-    ``keep_layers`` (override layers made elsewhere) unchanged. ``person_id`` resolves each person."""
-    layers = [_layer_to_wire(layer, person_id) for layer in canonical["layers"]]
+    rotation layers (in the account's zone, by ``zone_offset``), then declared overrides as mode-1
+    layers named ``OVERRIDE_PREFIX + name``, then ``keep_layers`` (override layers made elsewhere)
+    unchanged. ``person_id`` resolves each person."""
+    offset = canonical.get("zone_offset")
+    delta = 0 if offset is None else _zone_offset(offset)
+    layers = [_layer_to_wire(layer, person_id, delta) for layer in canonical["layers"]]
     layers += [_override_to_wire(override, person_id) for override in canonical["overrides"]]
     # No team is sent as 0, not left out: an update that omits team_id may keep the old team.
     return ScheduleUpsertRequest(schedule_id=schedule_id, schedule_name=canonical["schedule_name"],
@@ -1072,34 +1288,56 @@ def schedule_to_wire(canonical: Mapping[str, Any], person_id: Callable[[PersonRe
                                  layers=[*layers, *keep_layers], notify=_notify_to_wire(canonical.get("notify")))
 
 
-def _layer_from_wire(layer: ScheduleLayer, render: Callable[[int], PersonRef]) -> dict[str, Any]:
-    """A stored rotation layer in the API's input shape, people rendered."""
+Place = tuple[str | int, ...]
+"""Where a person sits in a schedule: ``("layers", layer, group, role_id)`` or ``("overrides", name)``."""
+
+Render = Callable[[int, Place], PersonRef]
+"""Shows a person id read from the server at a place, as the program wrote that person there."""
+
+
+def _layer_from_wire(index: int, layer: ScheduleLayer, render: Render, delta: int) -> dict[str, Any]:
+    """A stored rotation layer in the API's input shape, people rendered, hand-off, windows and day
+    mask moved back from the account's zone by ``delta`` (kept as stored when they cannot be)."""
     if layer.rotation_unit == "month" and layer.rotation_value:
         rotation: dict[str, Any] = {"rotation_unit": "month", "rotation_value": layer.rotation_value}
-    else:
+    elif layer.period is not None or layer.rotation_unit is None:
         rotation = {"rotation_duration": layer.period}
-    periods = [period.model_dump() for period in layer.restrict_periods]
+    else:  # a unit this release does not know: as stored
+        rotation = {"rotation_unit": layer.rotation_unit, "rotation_value": layer.rotation_value}
+    periods = [(period.restrict_start, period.restrict_end) for period in layer.restrict_periods]
     if not periods and (layer.restrict_start or 0) != (layer.restrict_end or 0):  # the legacy single window
-        periods = [{"restrict_start": layer.restrict_start, "restrict_end": layer.restrict_end}]
+        periods = [(layer.restrict_start or 0, layer.restrict_end or 0)]
+    if not layer.restrict_mode:
+        periods = []  # kept by the server under restrict_mode 0 too, where they mean nothing
+    mask = layer.day_mask.repeat if layer.day_mask and layer.day_mask.repeat else None
+    handoff = layer.handoff_time
+    depends = layer.period == WEEK or layer.rotation_unit == "month" or layer.restrict_mode in (1, 2) or mask
+    if delta and depends and layer.restrict_mode in (0, 1, 2):  # as _zone_fields decides for the inputs
+        with contextlib.suppress(FormError):  # not expressible in the schedule's zone: shown as stored
+            handoff, periods, mask = shift_layer(-delta, handoff=handoff, restrict_mode=layer.restrict_mode,
+                                                 periods=periods, day_mask=mask)
     return {
         "layer_name": layer.display_name, "layer_start": layer.start, "layer_end": layer.end, **rotation,
-        "handoff_time": layer.handoff_time, "fair_rotation": layer.fair_rotation,
-        "restrict_mode": layer.restrict_mode,
-        # Windows are kept by the server under restrict_mode 0 too, where they mean nothing.
-        "restrict_periods": periods if layer.restrict_mode else [],
-        "day_mask": layer.day_mask.repeat if layer.day_mask and layer.day_mask.repeat else None,
-        "mask_continuous_enabled": layer.mask_continuous_enabled,
+        "handoff_time": handoff, "fair_rotation": layer.fair_rotation, "restrict_mode": layer.restrict_mode,
+        "restrict_periods": [{"restrict_start": start, "restrict_end": end} for start, end in periods],
+        "day_mask": mask, "mask_continuous_enabled": layer.mask_continuous_enabled,
         "groups": [{"group_name": group.display_name,
-                    "members": [{"role_id": slot.role_id, "person_ids": [render(pid) for pid in slot.person_ids]}
+                    "members": [{"role_id": slot.role_id,
+                                 "person_ids": [render(pid, ("layers", index, position, slot.role_id))
+                                                for pid in slot.person_ids]}
                                 for slot in group.members]}
-                   for group in layer.groups],
+                   for position, group in enumerate(layer.groups)],
     }
 
 
-def _notify_from_wire(notify: ScheduleNotify | None) -> dict[str, Any] | None:
+def _notify_from_wire(notify: ScheduleNotify | None, previous: Any) -> dict[str, Any] | None:
     if notify is None:
         return None
-    return {"advance_in_time": notify.advance_in_time,
+    advance = notify.advance_in_time
+    if advance == 0 and not (isinstance(previous, Mapping) and previous.get("advance_in_time") is not None):
+        # Servers that always answer 0 cannot tell "no reminder" from "at the hand-off": the program's word stands.
+        advance = None
+    return {"advance_in_time": advance,
             "fixed_time": None if notify.fixed_time is None else notify.fixed_time.model_dump(),
             "by": None if notify.by is None else notify.by.model_dump(),
             "webhooks": [webhook.model_dump() for webhook in notify.webhooks]}
@@ -1118,29 +1356,41 @@ def split_layers(schedule: ScheduleItem) -> tuple[list[ScheduleLayer], list[Sche
     return rotations, declared, unmanaged
 
 
-def schedule_from_wire(schedule: ScheduleItem, render: Callable[[int], PersonRef], *, time_zone: str) -> dict[str, Any]:
-    """A schedule read from ``/schedule/info`` as canonical inputs (``adopt`` False), through the same
-    model as the program's inputs, so the two compare equal when nothing changed.
+def schedule_from_wire(schedule: ScheduleItem, render: Render, *, time_zone: str,
+                       zone_offset: Any = None, previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A schedule read from ``/schedule/info`` as canonical inputs, through the same model as the
+    program's inputs, so the two compare equal when nothing changed. Never raises.
 
-    ``render`` turns a person id into a :data:`PersonRef`; ``time_zone`` (not stored by Flashduty)
-    says how instants are written. Raises :class:`FlashdutyError` when the stored schedule cannot be
-    expressed as inputs (say, a rotation layer without a rotation).
+    ``render`` shows each person id at its :data:`Place`; ``time_zone`` (not stored by Flashduty)
+    says how instants are written; ``zone_offset`` is the one the layers were written with (the
+    account's zone minus the schedule's). What the input rules refuse (a ``voice`` channel, a
+    30-minute rotation, a webhook type or an enum value this release does not know) is kept as
+    stored. ``previous`` (the inputs it was written from) settles what the server may not tell
+    apart: ``advance_in_time`` absent and ``0``; and the settings Flashduty does not store
+    (``dst``, ``upcoming_shift_count``, ``adopt``).
     """
+    previous = previous or {}
     rotations, declared, _ = split_layers(schedule)
+    delta = 0 if zone_offset is None else _zone_offset(zone_offset)
+    notify = _notify_from_wire(schedule.notify, previous.get("notify"))
     props = {
         "schedule_name": schedule.schedule_name, "description": schedule.description,
-        "team_id": schedule.team_id or None, "time_zone": time_zone,
-        "layers": [_layer_from_wire(layer, render) for layer in rotations],
-        "overrides": [{"name": layer.display_name.removeprefix(OVERRIDE_PREFIX), "start": layer.start,
-                       "end": layer.end, "people": [render(pid) for group in layer.groups for pid in group.person_ids]}
+        "team_id": schedule.team_id or None, "time_zone": time_zone, "dst": previous.get("dst"),
+        "enabled": not schedule.disabled, "adopt": previous.get("adopt", False),
+        "upcoming_shift_count": previous.get("upcoming_shift_count"), "zone_offset": zone_offset,
+        "layers": [_layer_from_wire(index, layer, render, delta) for index, layer in enumerate(rotations)],
+        "overrides": [{"name": (name := layer.display_name.removeprefix(OVERRIDE_PREFIX)), "start": layer.start,
+                       "end": layer.end, "people": [render(pid, ("overrides", name))
+                                                    for group in layer.groups for pid in group.person_ids]}
                       for layer in declared],
-        "notify": _notify_from_wire(schedule.notify),
+        "notify": notify,
     }
-    canonical, failures = check_schedule(props, default_time_zone=time_zone)
-    if failures:
-        problems = "; ".join(f"{failure.path}: {failure.reason}" for failure in failures)
-        raise FlashdutyError(f"schedule {schedule.schedule_name!r} (schedule_id {schedule.schedule_id}) as stored "
-                             f"in Flashduty cannot be expressed as Schedule inputs: {problems}")
+    model, _ = _parse(props, time_zone, stored=True)
+    assert model is not None  # stored=True keeps what the rules refuse instead of failing
+    canonical = unwrap_stored(model.canonical())
+    if not any(isinstance(layer, LayerArgs) and _zone_fields(layer) is not None
+               for layer in (model.layers if isinstance(model.layers, list) else [])):
+        canonical["zone_offset"] = None  # as check works it out: only layers that depend on the zone have one
     return canonical
 
 
@@ -1162,18 +1412,32 @@ def _external(layer: ScheduleLayer, render: Callable[[int], PersonRef]) -> dict[
     return {"name": layer.display_name, "start": layer.start, "end": layer.end, "person_ids": people}
 
 
+LOOK_BACK, LOOK_AHEAD = 30 * DAY, 14 * DAY
+"""The window read with a schedule: a shift that began up to 30 days ago, and the next two weeks
+(``/schedule/info`` takes windows under 45 days)."""
+_MORE_WINDOWS = 3
+"""Further windows read, at most, to find where a long shift began or to list the upcoming shifts."""
+
+
+def _role(role_id: int) -> str:
+    return ROLES.get(role_id, f"role {role_id}")
+
+
 class ScheduleProvider(FlashdutyProvider):
     """Create, read, update and delete a Flashduty schedule."""
 
     kind = "schedule"
-    # time_zone only says how wall-clock inputs were read; the instants carry any real change.
-    compared = ("schedule_name", "description", "team_id", "layers", "overrides", "notify")
+    # time_zone and dst only say how inputs were read; the instants and zone_offset carry any real change.
+    compared = ("schedule_name", "description", "team_id", "enabled", "zone_offset", "upcoming_shift_count",
+                "layers", "overrides", "notify")
+    stored = (*compared, "time_zone", "dst", "adopt")
 
     def check_inputs(self, props: dict[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
-        return check_schedule(props, default_time_zone=self.settings.time_zone)
+        return check_schedule(props, default_time_zone=self.settings.time_zone or None,
+                              account_time_zone=self.account_time_zone)
 
     def meaning(self, props: dict[str, Any]) -> dict[str, Any] | None:
-        return schedule_meaning(props, default_time_zone=self.settings.time_zone)
+        return schedule_meaning(props, default_time_zone=self.settings.time_zone or None)
 
     def create_resource(self, inputs: dict[str, Any]) -> CreateResult:
         person_id = self._resolver(inputs)
@@ -1181,22 +1445,25 @@ class ScheduleProvider(FlashdutyProvider):
             inputs, name=inputs["schedule_name"],
             create=lambda: self.client.create_schedule(schedule_to_wire(inputs, person_id)),
             take_over=lambda schedule_id: self._write(schedule_id, inputs, person_id),
-            outputs=lambda schedule_id: self._outputs(self.client.get_schedule(schedule_id), inputs),
+            outputs=lambda schedule_id: self._finish(schedule_id, inputs),
             remove=lambda schedule_id: self.client.delete_schedules([schedule_id]))
         return CreateResult(result.id, _with_secrets(result.outs))
 
     def read_resource(self, id_: str, previous: dict[str, Any]) -> ReadResult:
         try:
-            schedule = self.client.get_schedule(int(id_))
-        except NotFound:
+            schedule = self._read(int(id_))
+        except NotFound as missing:
+            self.confirm_gone(id_, previous.get("schedule_name", id_), missing,
+                              lambda: any(item.schedule_id == int(id_)
+                                          for item in self.client.get_schedules([int(id_)])))
             return ReadResult(None, {})
         outputs = self._outputs(schedule, previous)
-        inputs = {key: outputs[key] for key in (*self.compared, "time_zone", "adopt")}
+        inputs = {key: outputs[key] for key in self.stored}
         return ReadResult(id_, _with_secrets(outputs), _with_secrets(inputs))
 
     def update_resource(self, id_: str, inputs: dict[str, Any]) -> UpdateResult:
         self._write(int(id_), inputs, self._resolver(inputs))
-        return UpdateResult(_with_secrets(self._outputs(self.client.get_schedule(int(id_)), inputs)))
+        return UpdateResult(_with_secrets(self._outputs(self._read(int(id_)), inputs)))
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
         self.delete_refusing_references(
@@ -1204,41 +1471,160 @@ class ScheduleProvider(FlashdutyProvider):
             remedy="remove it from those first")
 
     def _resolver(self, inputs: dict[str, Any]) -> Callable[[PersonRef], int]:
-        """Resolve every person of the inputs up front, so an unknown email fails before any write."""
+        """Resolve (and verify) every person of the inputs up front, so a bad one fails before any write."""
         return self.directory.person_ids(schedule_people(inputs)).__getitem__
 
+    def _read(self, schedule_id: int, *, now: int | None = None) -> ScheduleItem:
+        """The schedule with the shifts of ``[now - LOOK_BACK, now + LOOK_AHEAD)``."""
+        now = int(time.time()) if now is None else now
+        return self.client.get_schedule(schedule_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD)
+
     def _write(self, schedule_id: int, inputs: dict[str, Any], person_id: Callable[[PersonRef], int]) -> None:
-        """Read-modify-write: send the whole schedule, keeping the override layers the program does not manage."""
+        """Read-modify-write: send the whole schedule, keeping the override layers the program does not
+        manage, then enable or disable it. If that second step fails, the schedule is put back as it was."""
+        name = inputs["schedule_name"]
         try:
             current = self.client.get_schedule(schedule_id)
-        except NotFound:
-            raise FlashdutyError(f"schedule {inputs['schedule_name']!r} (schedule_id {schedule_id}) was deleted "
-                                 "outside Pulumi; run `pulumi refresh` and then `pulumi up` to recreate it") from None
+        except NotFound as missing:
+            self.confirm_gone(str(schedule_id), name, missing,
+                              lambda: any(item.schedule_id == schedule_id
+                                          for item in self.client.get_schedules([schedule_id])))
+            raise FlashdutyError(f"schedule {name!r} (schedule_id {schedule_id}) was deleted outside Pulumi; run "
+                                 "`pulumi refresh` and then `pulumi up` to recreate it") from None
         _, _, unmanaged = split_layers(current)
         self.client.update_schedule(schedule_to_wire(inputs, person_id, schedule_id=schedule_id,
                                                      keep_layers=unmanaged))
+        try:
+            self._apply_enabled(schedule_id, inputs, disabled=bool(current.disabled))
+        except FlashdutyError as failure:
+            try:
+                self.client.update_schedule(ScheduleUpsertRequest(
+                    schedule_id=schedule_id, schedule_name=current.schedule_name, description=current.description,
+                    team_id=current.team_id or 0, layers=current.layers, notify=current.notify))
+            except FlashdutyError as restore:
+                raise FlashdutyError(f"schedule {name!r} (schedule_id {schedule_id}) was updated, but "
+                                     f"{'enabling' if inputs.get('enabled', True) else 'disabling'} it failed "
+                                     f"({failure}) and putting it back failed too ({restore}); run `pulumi up` "
+                                     "again") from None
+            raise
+
+    def _apply_enabled(self, schedule_id: int, inputs: Mapping[str, Any], *, disabled: bool) -> None:
+        enabled = inputs.get("enabled", True)
+        if enabled and disabled:
+            self.client.enable_schedules([schedule_id])
+        elif not enabled and not disabled:
+            self.client.disable_schedules([schedule_id])
+
+    def _finish(self, schedule_id: int, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A created schedule disabled when the program says so, and read back."""
+        self._apply_enabled(schedule_id, inputs, disabled=False)
+        return self._outputs(self._read(schedule_id), inputs)
+
+    def _zone_offset(self, previous: Mapping[str, Any], time_zone: str) -> Any:
+        """The zone offset the stored layers were written with: the one in the state, else (adopting,
+        importing) the one in force now."""
+        if "zone_offset" in previous:
+            return previous["zone_offset"]
+        with contextlib.suppress(FlashdutyError, FormError):
+            account = self.account_time_zone()
+            if account and account != time_zone:
+                zone, account_zone = parse_zone(time_zone), parse_zone(account)
+                now = time.time()
+                delta = fixed_delta(zone, account_zone, now)
+                if delta != 0:  # as check works it out: zones a fixed 0 apart need no offset
+                    return render_offset(delta_at(zone, account_zone, now) if delta is None else delta)
+        return None
 
     def _outputs(self, schedule: ScheduleItem, previous: dict[str, Any]) -> dict[str, Any]:
         """What the server stored, in the program's canonical form, plus the computed outputs."""
-        time_zone = previous.get("time_zone") or self.settings.time_zone
-        on_call = [shift for shift in (schedule.cur_oncall, schedule.next_oncall) if shift is not None]
+        time_zone = previous.get("time_zone") or self.settings.time_zone or self.account_time_zone()
+        now = int(time.time())
+        shifts = self._shifts(schedule, now, count=int(previous.get("upcoming_shift_count",
+                                                                    DEFAULT_UPCOMING_SHIFTS)))
         everyone = {pid for layer in schedule.layers for group in layer.groups for pid in group.person_ids}
-        everyone.update(pid for shift in on_call for pid in shift.group.person_ids)
-        render = self.directory.renderer(everyone, schedule_people(previous))
-        canonical = schedule_from_wire(schedule, render, time_zone=time_zone)
-        return {**canonical, "adopt": bool(previous.get("adopt", False)), "schedule_id": schedule.schedule_id,
-                "disabled": bool(schedule.disabled),
-                "current_oncall": self._on_call(schedule.cur_oncall),
-                "next_oncall": self._on_call(schedule.next_oncall),
+        everyone.update(pid for shift in shifts for pid in shift.group.person_ids)
+        emails = self.directory.emails(everyone)
+        forms = self._forms(previous)
+        render = self.directory.renderer(everyone, {pid: ref for place in forms.values() for pid, ref in place.items()})
+        canonical = schedule_from_wire(schedule, lambda pid, place: render(pid, forms.get(place)),
+                                       time_zone=time_zone, zone_offset=self._zone_offset(previous, time_zone),
+                                       previous=previous)
+        current = next((shift for shift in shifts if shift.start <= now), None)
+        upcoming = [shift for shift in shifts if shift is not current]
+        return {**canonical, "schedule_id": schedule.schedule_id, "disabled": bool(schedule.disabled),
+                "current_oncall": None if current is None else _on_call(current, emails),
+                "next_oncall": _on_call(upcoming[0], emails) if upcoming else None,
+                "upcoming_shifts": [_on_call(shift, emails) for shift in shifts[:canonical["upcoming_shift_count"]]],
                 "external_overrides": [_external(layer, render) for layer in split_layers(schedule)[2]]}
 
-    def _on_call(self, shift: ScheduleOncallGroup | None) -> dict[str, Any] | None:
-        if shift is None:
-            return None
-        people_ids = shift.group.person_ids
-        emails = self.directory.emails(people_ids)
-        return {"start": shift.start, "end": shift.end, "person_ids": people_ids,
-                "emails": [emails[pid] for pid in people_ids if pid in emails]}
+    def _forms(self, previous: Mapping[str, Any]) -> dict[Place, dict[int, PersonRef]]:
+        """How the program wrote each person, place by place (see :data:`Place`)."""
+        places: dict[Place, list[Any]] = {}
+        for i, layer in enumerate(_listed(previous.get("layers"))):
+            for j, group in enumerate(_listed(layer.get("groups") if isinstance(layer, Mapping) else None)):
+                for slot in _listed(group.get("members") if isinstance(group, Mapping) else None):
+                    if isinstance(slot, Mapping):
+                        places.setdefault(("layers", i, j, slot.get("role_id", 0)), []).extend(
+                            _listed(slot.get("person_ids")))
+        for override in _listed(previous.get("overrides")):
+            if isinstance(override, Mapping):
+                places.setdefault(("overrides", override.get("name")), []).extend(
+                    _listed(override.get("people", override.get("person_ids"))))
+        known = self.directory.known(ref for refs in places.values() for ref in refs
+                                     if isinstance(ref, int | str) and not isinstance(ref, bool))
+        return {place: {known[ref]: ref for ref in refs if ref in known} for place, refs in places.items()}
+
+    def _shifts(self, schedule: ScheduleItem, now: int, *, count: int) -> list[ScheduleCalculatedSchedule]:
+        """The shift covering ``now`` (from where it really began) and the ones after it, ``count`` + 1
+        at most, from the server's computed ``final_schedule``."""
+        window_start = now - LOOK_BACK
+        pieces = [piece for piece in (schedule.final_schedule.schedules if schedule.final_schedule else [])
+                  if piece.end > now]
+        if pieces and pieces[0].start <= window_start:
+            pieces[0] = self._began(schedule.schedule_id, pieces[0], window_start)
+        end = now + LOOK_AHEAD
+        for _ in range(_MORE_WINDOWS):
+            if len(pieces) > count:
+                break
+            later = self._pieces(schedule.schedule_id, end, end + LOOK_AHEAD)
+            if pieces and later and later[0].start == pieces[-1].end and _same_shift(later[0], pieces[-1]):
+                pieces[-1] = pieces[-1].model_copy(update={"end": later.pop(0).end})
+            pieces += later
+            end += LOOK_AHEAD
+        return pieces[:count + 1]
+
+    def _began(self, schedule_id: int, piece: ScheduleCalculatedSchedule,
+               window_start: int) -> ScheduleCalculatedSchedule:
+        """``piece`` starting where its shift really began, when that is before the window read."""
+        for _ in range(_MORE_WINDOWS):
+            earlier = self._pieces(schedule_id, window_start - LOOK_AHEAD, window_start)
+            if not earlier or earlier[-1].end != piece.start or not _same_shift(earlier[-1], piece):
+                break
+            piece = piece.model_copy(update={"start": earlier[-1].start})
+            window_start -= LOOK_AHEAD
+            if earlier[-1].start > window_start:
+                break
+        return piece
+
+    def _pieces(self, schedule_id: int, start: int, end: int) -> list[ScheduleCalculatedSchedule]:
+        schedule = self.client.get_schedule(schedule_id, start=start, end=end)
+        return list(schedule.final_schedule.schedules) if schedule.final_schedule else []
+
+
+def _same_shift(a: ScheduleCalculatedSchedule, b: ScheduleCalculatedSchedule) -> bool:
+    """Two pieces of one shift, cut by the windows they were read in."""
+    return a.index == b.index and a.group.members == b.group.members
+
+
+def _on_call(shift: ScheduleCalculatedSchedule, emails: Mapping[int, str]) -> dict[str, Any]:
+    people_ids = shift.group.person_ids
+    roles = [{"role_id": slot.role_id, "role": _role(slot.role_id), "person_ids": list(slot.person_ids),
+              "emails": [emails[pid] for pid in slot.person_ids if pid in emails]} for slot in shift.group.members]
+    return {"start": shift.start, "end": shift.end, "person_ids": people_ids,
+            "emails": [emails[pid] for pid in people_ids if pid in emails],
+            "primary": [email for role in roles if role["role_id"] == 0 for email in role["emails"]],
+            "backup": [email for role in roles if role["role_id"] == 1 for email in role["emails"]],
+            "roles": roles}
 
 
 # --- the resource ------------------------------------------------------------------------------
@@ -1264,9 +1650,12 @@ class Schedule(pulumi.dynamic.Resource, module="flashduty", name="Schedule"):
     """A Flashduty on-call schedule.
 
     Outputs: ``schedule_id`` (int), every input in canonical form (instants in the schedule's
-    zone, ``"1w"``, ``"mon 09:00"``, ``"09:00-18:00"``, weekday names), ``current_oncall`` and
-    ``next_oncall`` (an :class:`OnCall` or ``None``), ``disabled``, and ``external_overrides``:
-    overrides made in the Flashduty web console, which updates keep and which are never drift.
+    zone, ``"1w"``, ``"mon 09:00"``, ``"09:00-18:00"``, weekday names), ``zone_offset`` (how the
+    layers' wall-clock settings were moved into the account's zone, e.g. ``"-1h"``, or ``None``),
+    ``current_oncall`` and ``next_oncall`` (an :class:`OnCall` with the shift's real bounds, or
+    ``None``), ``upcoming_shifts`` (the current shift and the ones after it, ``upcoming_shift_count``
+    in all), ``disabled``, and ``external_overrides``: overrides made in the Flashduty web console,
+    which updates keep and which are never drift.
     """
 
     schedule_id: pulumi.Output[int]
@@ -1274,27 +1663,36 @@ class Schedule(pulumi.dynamic.Resource, module="flashduty", name="Schedule"):
     description: pulumi.Output[str]
     team_id: pulumi.Output[int | None]
     time_zone: pulumi.Output[str]
+    dst: pulumi.Output[str | None]
+    zone_offset: pulumi.Output[str | None]
+    enabled: pulumi.Output[bool]
     layers: pulumi.Output[list]
     overrides: pulumi.Output[list]
     notify: pulumi.Output[dict | None]
     adopt: pulumi.Output[bool]
+    upcoming_shift_count: pulumi.Output[int]
     disabled: pulumi.Output[bool]
     current_oncall: pulumi.Output[OnCall | None]
     next_oncall: pulumi.Output[OnCall | None]
+    upcoming_shifts: pulumi.Output[list[OnCall]]
     external_overrides: pulumi.Output[list]
 
     def __init__(self, resource_name: str, *, schedule_name: Input, layers: Sequence[Layer | Mapping[str, Any]],
                  description: Input = None, team_id: Input = None,
                  overrides: Sequence[Override | Mapping[str, Any]] | None = None,
-                 notify: Notify | Mapping[str, Any] | None = None, time_zone: Input = None, adopt: bool = False,
+                 notify: Notify | Mapping[str, Any] | None = None, time_zone: Input = None, dst: Input = None,
+                 enabled: Input = True, upcoming_shift_count: Input = DEFAULT_UPCOMING_SHIFTS, adopt: bool = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         """``time_zone`` (IANA) says how wall-clock inputs are read; default: stack config
-        ``flashduty:timeZone``, else ``Asia/Shanghai``. ``adopt=True`` takes over an existing schedule of
-        the same name instead of failing."""
+        ``flashduty:timeZone``, else the account's own zone. When the account's zone differs, the
+        layers' hand-offs, windows and day masks are moved into it; ``dst="follow"`` allows zones whose
+        offset changes with daylight saving (see the README). ``enabled=False`` keeps the schedule
+        disabled. ``adopt=True`` takes over an existing schedule of the same name instead of failing."""
         props = {"schedule_name": schedule_name, "description": description, "team_id": team_id,
-                 "layers": layers, "overrides": overrides, "notify": notify, "time_zone": time_zone,
-                 "adopt": adopt, "schedule_id": None, "disabled": None, "current_oncall": None,
-                 "next_oncall": None, "external_overrides": None}
+                 "layers": layers, "overrides": overrides, "notify": notify, "time_zone": time_zone, "dst": dst,
+                 "enabled": enabled, "upcoming_shift_count": upcoming_shift_count, "adopt": adopt,
+                 "zone_offset": None, "schedule_id": None, "disabled": None, "current_oncall": None,
+                 "next_oncall": None, "upcoming_shifts": None, "external_overrides": None}
         inputs = to_input(props)
         inputs["notify"] = _secret_webhooks(inputs["notify"])
         super().__init__(ScheduleProvider(), resource_name, inputs, opts)

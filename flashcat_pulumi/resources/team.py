@@ -15,8 +15,8 @@ import pulumi.dynamic
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import Field
 
-from flashcat_pulumi.errors import FlashdutyError, NotFound
-from flashcat_pulumi.resources._args import Args, Failure, check, leaf, people
+from flashcat_pulumi.errors import NotFound
+from flashcat_pulumi.resources._args import Args, Failure, check, check_stored, leaf, people, unwrap_stored
 from flashcat_pulumi.resources._base import FlashdutyProvider, Input, PersonInput, resolve_people, to_input
 from flashcat_pulumi.resources._forms import PersonRef, name_parser, parse_boolean, text_parser
 from flashcat_pulumi.wire import TeamItem, TeamUpsertRequest
@@ -62,14 +62,11 @@ def team_to_wire(canonical: Mapping[str, Any], person_id: Callable[[PersonRef], 
 
 
 def team_from_wire(team: TeamItem, render: Callable[[int], PersonRef]) -> dict[str, Any]:
-    """A team read from Flashduty as canonical inputs; ``render`` turns a person id into a :data:`PersonRef`."""
-    canonical, failures = check_team({"team_name": team.team_name, "description": team.description,
-                                      "members": [render(pid) for pid in team.person_ids], "ref_id": team.ref_id})
-    if failures:
-        problems = "; ".join(f"{failure.path}: {failure.reason}" for failure in failures)
-        raise FlashdutyError(f"team {team.team_name!r} (team_id {team.team_id}) as stored in Flashduty cannot be "
-                             f"expressed as Team inputs: {problems}")
-    return canonical
+    """A team read from Flashduty as canonical inputs (``adopt`` False); ``render`` turns a person id
+    into a :data:`PersonRef`. Never raises: what the input rules refuse is kept as stored."""
+    model = check_stored(TeamArgs, {"team_name": team.team_name, "description": team.description,
+                                    "members": [render(pid) for pid in team.person_ids], "ref_id": team.ref_id})
+    return unwrap_stored(model.canonical())
 
 
 class TeamProvider(FlashdutyProvider):
@@ -97,7 +94,9 @@ class TeamProvider(FlashdutyProvider):
     def read_resource(self, id_: str, previous: dict[str, Any]) -> ReadResult:
         try:
             team = self.client.get_team(team_id=int(id_))
-        except NotFound:
+        except NotFound as missing:
+            self.confirm_gone(id_, previous.get("team_name", id_), missing,
+                              lambda: any(item.team_id == int(id_) for item in self.client.get_teams([int(id_)])))
             return ReadResult(None, {})
         outputs = self._outputs(team, previous)
         return ReadResult(id_, outputs, {key: outputs[key] for key in (*self.compared, "adopt")})
@@ -114,7 +113,9 @@ class TeamProvider(FlashdutyProvider):
 
     def _outputs(self, team: TeamItem, previous: dict[str, Any]) -> dict[str, Any]:
         """What the server stored, in the program's canonical form, plus the computed outputs."""
-        render = self.directory.renderer(team.person_ids, team_people(previous))
+        self.directory.emails(team.person_ids)  # looked up first, so that known() can match the program's forms
+        forms = self.directory.known(team_people(previous))
+        render = self.directory.renderer(team.person_ids, {person_id: ref for ref, person_id in forms.items()})
         return {**team_from_wire(team, render), "adopt": bool(previous.get("adopt", False)),
                 "team_id": team.team_id, "person_ids": sorted(team.person_ids)}
 

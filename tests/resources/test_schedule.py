@@ -55,7 +55,7 @@ def person_id(ref):
     return ref if isinstance(ref, int) else IDS[ref]
 
 
-def render(pid):
+def render(pid, place=None):
     """The inverse of person_id: the three seeded emails come back as emails, other people as ids."""
     return EMAILS.get(pid, pid)
 
@@ -131,7 +131,8 @@ def test_canonical_schedule_shape():
                     "handoff_time": "mon 00:00", "fair_rotation": False, "restrict_mode": "none",
                     "restrict_periods": [], "day_mask": None, "mask_continuous_enabled": False,
                     "groups": [{"group_name": "A", "members": [{"role_id": 0, "person_ids": ["alice@example.com"]}]}]}],
-        "overrides": [], "notify": None,
+        "overrides": [], "notify": None, "dst": None, "enabled": True, "upcoming_shift_count": 5,
+        "zone_offset": None,
     }
 
 
@@ -298,8 +299,7 @@ def test_notify_friendly_and_api_shapes_mean_the_same():
 
 
 @pytest.mark.parametrize("notify", [
-    None, {}, {"advance_in_time": 0, "fixed_time": None, "by": {"follow_preference": False, "personal_channels": None},
-               "webhooks": None},
+    None, {}, {"fixed_time": None, "by": {"follow_preference": False, "personal_channels": None}, "webhooks": None},
     {"fixed_time": {"cycle": "", "start": ""}},
 ])
 def test_notify_that_notifies_nobody_is_none(notify):
@@ -592,8 +592,9 @@ def test_schedule_to_wire_from_what_the_engine_sends():
 def test_schedule_to_wire_minimal_body():
     body = schedule_to_wire(check(schedule()), person_id).to_wire()
     assert body["team_id"] == 0 and "schedule_id" not in body and body["description"] == ""  # 0 = no team
-    assert body["notify"] == {"advance_in_time": 0, "fixed_time": None,  # sent, to clear
-                              "by": {"follow_preference": False, "personal_channels": []}, "webhooks": []}
+    # Sent, to clear; advance_in_time left out: no reminder (0 would remind at the hand-off).
+    assert body["notify"] == {"fixed_time": None, "by": {"follow_preference": False, "personal_channels": []},
+                              "webhooks": []}
 
 
 # --- from the wire -------------------------------------------------------------------------------
@@ -629,13 +630,14 @@ def test_schedule_from_wire_reads_server_echo_forms():
     assert [kept.layer_name for kept in split_layers(stored)[2]] == ["made in the UI"]
 
 
-def test_schedule_from_wire_refuses_what_inputs_cannot_express():
+def test_schedule_from_wire_keeps_what_inputs_cannot_express_as_stored():
     stored = ScheduleItem.model_validate({"schedule_id": 3, "schedule_name": "x", "layers": [
         {"layer_name": "broken", "mode": 0, "layer_start": MON_0900,
          "groups": [{"group_name": "A", "members": [{"role_id": 0, "person_ids": [ALICE]}]}]}]})
-    with pytest.raises(Exception, match=r"schedule 'x' \(schedule_id 3\) as stored in Flashduty cannot be expressed "
-                                        r"as Schedule inputs: layers\[0\].rotation_duration: required"):
-        schedule_from_wire(stored, render, time_zone=TZ)
+    layer = schedule_from_wire(stored, render, time_zone=TZ)["layers"][0]
+    # No rotation: the layer is not a valid input, so it stays in the API's shape, people rendered.
+    assert layer["layer_name"] == "broken" and layer["rotation_duration"] is None
+    assert layer["groups"] == [{"group_name": "A", "members": [{"role_id": 0, "person_ids": ["alice@example.com"]}]}]
 
 
 # --- diff: meanings, not spellings -----------------------------------------------------------------
@@ -673,7 +675,9 @@ def test_a_real_change_is_a_change_and_unknowns_are_changes():
 def test_meaning_puts_instants_in_utc():
     meaning = schedule_meaning(schedule(time_zone="America/New_York"), default_time_zone=TZ)
     assert meaning["layers"][0]["layer_start"] == "2026-12-07T01:00:00+00:00"
-    assert schedule_meaning(schedule(schedule_name=""), default_time_zone=TZ) is None
+    # What the rules refuse (say, held by the server) is kept as it is rather than losing the meaning.
+    assert schedule_meaning(schedule(schedule_name=""), default_time_zone=TZ)["schedule_name"] == ""
+    assert schedule_meaning(schedule(), default_time_zone=None) is None  # no zone to read times in
 
 
 def test_state_of_release_0_1_0_means_the_same():
@@ -776,7 +780,7 @@ def test_helpers_become_the_dicts_the_models_read():
 
 # --- check validates once ---------------------------------------------------------------------------
 
-@pytest.mark.emulator(rate_limits=False)
+@pytest.mark.emulator(rate_limits=False, time_zone="America/New_York")  # RICH's zone: nothing to move
 def test_create_and_update_send_the_checked_inputs_without_validating_them_again(emulator, monkeypatch):
     monkeypatch.setenv("FLASHDUTY_APP_KEY", emulator.app_key)
     monkeypatch.setenv("FLASHDUTY_BASE_URL", emulator.base_url)
@@ -785,9 +789,9 @@ def test_create_and_update_send_the_checked_inputs_without_validating_them_again
     parsed: list[str] = []
     real_parse = schedule_module._parse
 
-    def counting_parse(props, default_time_zone):
+    def counting_parse(props, time_zone, **options):
         parsed.append(props["schedule_name"])
-        return real_parse(props, default_time_zone)
+        return real_parse(props, time_zone, **options)
 
     monkeypatch.setattr(schedule_module, "_parse", counting_parse)
     created = provider.create(as_engine_sends(inputs))

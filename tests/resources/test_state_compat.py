@@ -40,7 +40,8 @@ def load_state(name: str) -> dict[str, StateEntry]:
 def test_a_0_1_0_stack_previews_with_no_change_and_keeps_working(tmp_path, state):
     shutil.copy(FIXTURES / "emulator.json", tmp_path / "emulator.json")
     program = fixture_program()
-    with Emulator(app_key=KEY, state_file=tmp_path / "emulator.json") as emu, \
+    # The account's zone is the schedule's: 0.1.0 sent wall-clock settings unmoved, right only then.
+    with Emulator(app_key=KEY, state_file=tmp_path / "emulator.json", time_zone="America/New_York") as emu, \
             ProviderServer(ROOT, project="flashcat-fixture") as server:
         server.configure({"flashduty:appKey": KEY, "flashduty:baseUrl": emu.base_url}, secret_keys={"flashduty:appKey"})
         engine = Engine(server, stack="fixture")
@@ -61,7 +62,8 @@ def test_a_0_1_0_stack_previews_with_no_change_and_keeps_working(tmp_path, state
         refresh = engine.refresh()  # Read through the providers 0.1.0 pickled (flashcat_pulumi.providers.*)
         assert set(refresh.steps.values()) == {"read"}
         assert engine.entry("primary").outputs["layers"][0]["layer_start"] == "2026-11-30T09:00:00-05:00"
-        assert set(engine.preview(program).steps.values()) == {"same"}
+        after_refresh = engine.preview(program)
+        assert set(after_refresh.steps.values()) == {"same"}, after_refresh.changes
 
         stored = emu.schedule(int(primary.id))
         assert [layer["layer_name"] for layer in stored["layers"]] == [

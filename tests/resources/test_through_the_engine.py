@@ -308,24 +308,39 @@ def test_error_text_for_a_team_in_use(engine, client):
 
 
 def test_error_text_for_a_wrong_app_key(emu):
+    def team_only() -> None:
+        fd.Team("team", team_name="Wrong key", members=["alice@example.com"])
+
     with ProviderServer(ROOT, project=PROJECT) as wrong:
         wrong.configure({"flashduty:appKey": "not-the-key", "flashduty:baseUrl": emu.base_url},
                         secret_keys={"flashduty:appKey"})
         with pytest.raises(ProviderError) as info:
-            Engine(wrong).up(stack("Wrong key", team=False))
+            Engine(wrong).up(team_only)
+        # A weekly layer's hand-off is read in the account's zone, so check needs the account: the
+        # wrong key shows at preview already, at the property that needed it.
+        with pytest.raises(CheckFailed) as checked:
+            Engine(wrong).preview(stack("Wrong key", team=False))
     assert_user_facing(info.value, "Unauthorized: Flashduty /member/list failed: Unauthorized (HTTP 401): You are "
                                    "unauthorized.; check the app key (stack config flashduty:appKey or env "
                                    "FLASHDUTY_APP_KEY) (request_id: ")
     assert "not-the-key" not in info.value.details
+    [failure] = checked.value.failures
+    assert failure.property == "time_zone" and "\n" not in failure.reason and "not-the-key" not in failure.reason
+    assert "reading that zone failed: Flashduty /member/info failed: Unauthorized (HTTP 401)" in failure.reason
 
 
-def test_error_text_for_a_server_failing_every_retry(engine, emu):
-    emu.faults.script("/team/upsert", "500", "500", "500", "500")
+def test_error_text_for_a_server_failing_every_retry(emu):
+    emu.faults.script("/team/upsert", *["500"] * 30)
     try:
-        with pytest.raises(ProviderError) as info:
-            engine.up(stack("Down", team=True))
+        with ProviderServer(ROOT, project=PROJECT) as impatient:
+            # The stack's own retry budget reaches the client through configure().
+            impatient.configure({"flashduty:appKey": KEY, "flashduty:baseUrl": emu.base_url,
+                                 "flashduty:retryBudget": "2s"}, secret_keys={"flashduty:appKey"})
+            with pytest.raises(ProviderError) as info:
+                Engine(impatient).up(stack("Down", team=True))
     finally:
         emu.faults.clear()
     assert_user_facing(info.value, "ServerError: Flashduty /team/upsert failed: InternalError (HTTP 500): We "
-                                   "encountered an internal error", "(request_id: ")
+                                   "encountered an internal error", "(retry budget 2s); set flashduty:retryBudget",
+                       "(request_id: ")
     assert [team for team in emu.teams() if team["team_name"] == "Down"] == []
