@@ -120,6 +120,17 @@ def has_unknown(value: Any) -> bool:
     return False
 
 
+# What a parser raises only by mistake, and pydantic would let escape from check (it turns a stray
+# ValueError into a failure itself). Caught at the field as a last resort, so that the failure names
+# the property; every parser should refuse its bad values with a FormError instead.
+_UNFORESEEN = (ArithmeticError, AttributeError, LookupError, RecursionError, TypeError)
+
+
+def _at_the_field(error: Exception) -> PydanticCustomError:
+    return reject(f"cannot be checked ({type(error).__name__}: {error}); this is a bug in flashcat-pulumi, "
+                  f"please report it with the value")
+
+
 def field(validate: Callable[..., Any], *, required: bool = False, info: bool = False) -> Any:
     """A field checked by ``validate(value)`` (``validate(value, info)`` with ``info=True``, for the
     validation context), which raises :class:`FormError` or a :class:`ValidationError` with failures
@@ -136,6 +147,8 @@ def field(validate: Callable[..., Any], *, required: bool = False, info: bool = 
                 return validate(value, validation)
             except FormError as error:
                 raise reject(str(error)) from None
+            except _UNFORESEEN as error:
+                raise _at_the_field(error) from error
         return _annotated(PlainValidator(run_with_info), required)
 
     def run(value: Any) -> Any:
@@ -145,6 +158,8 @@ def field(validate: Callable[..., Any], *, required: bool = False, info: bool = 
             return validate(value)
         except FormError as error:
             raise reject(str(error)) from None
+        except _UNFORESEEN as error:
+            raise _at_the_field(error) from error
     return _annotated(PlainValidator(run), required)
 
 
@@ -179,6 +194,8 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, zone: bool =
                 return cached(value, where) if type(value) in _HASHABLE else parse(value, where)
             except FormError as error:
                 raise reject(str(error)) from None
+            except _UNFORESEEN as error:
+                raise _at_the_field(error) from error
         return _annotated(PlainValidator(read_in_zone), required is not None)
 
     def read(value: Any) -> Any:
@@ -192,6 +209,8 @@ def leaf(parse: Callable[..., Any], *, required: str | None = None, zone: bool =
             return cached(value) if type(value) in _HASHABLE else parse(value)
         except FormError as error:
             raise reject(str(error)) from None
+        except _UNFORESEEN as error:
+            raise _at_the_field(error) from error
     return _annotated(PlainValidator(read), required is not None)
 
 
@@ -359,7 +378,9 @@ class Args(BaseModel):
         for key in unknown:
             close = difflib.get_close_matches(str(key), cls._allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            errors.append(InitErrorDetails(type=reject(f"unknown key{hint}; allowed: {allowed}"), loc=(str(key),),
+            # A key that is no name ("", "a.b", 7) is quoted, so that the path still names it.
+            name = key if isinstance(key, str) and key.isidentifier() else repr(key)
+            errors.append(InitErrorDetails(type=reject(f"unknown key{hint}; allowed: {allowed}"), loc=(name,),
                                            input=data[key]))
         try:
             handler({key: value for key, value in data.items() if key not in unknown})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +22,8 @@ __all__ = [
     "DAY",
     "DAY_SETS",
     "HOUR",
+    "MAX_EPOCH",
+    "MAX_WHOLE",
     "MINUTE",
     "WEEK",
     "FormError",
@@ -59,14 +61,26 @@ __all__ = [
 
 MINUTE, HOUR, DAY, WEEK = 60, 3600, 86400, 7 * 86400
 _EPOCH = datetime(1970, 1, 1)
-MAX_EPOCH = 10**11  # epoch seconds stay below this until the year 5138; larger values are milliseconds
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
+# Instants are epoch seconds in [0, MAX_EPOCH): numbers from 10^11 on are taken for milliseconds (docs
+# §8: the API never sends those), so an instant there could be sent but never read back. The API's
+# int64 would go further; this bound is the provider's, and with it every instant renders in any zone.
+MAX_EPOCH = 10**11  # 5138-11-16T09:46:40Z
+_LATEST = "5138-11-16T09:46:40Z"
+# Pulumi passes every number as a 64-bit float: whole numbers beyond 2^53 are not exact there, and
+# the API's ids and seconds (int64) stay far below it.
+MAX_WHOLE = 2**53
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RESTRICT_MODES = ("none", "daily", "weekly")
 DAY_SETS = {"weekdays": [1, 2, 3, 4, 5], "weekends": [0, 6]}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-_DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+# ASCII digits only: "١٢:٠٠" is no time of day here. At most 16 digits a part (2^53 has 16), so that
+# int() never meets a string of thousands; parse_duration checks the total against MAX_WHOLE.
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
+_DURATION = re.compile(r"^(?:(\d{1,16})w)?(?:(\d{1,16})d)?(?:(\d{1,16})h)?(?:(\d{1,16})m)?(?:(\d{1,16})s)?$",
+                       re.ASCII)
 _DURATION_UNITS = (("w", WEEK), ("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", 1))
 _NUMBER = (int, float)  # a tuple: a union written in the call is built again at every call
 
@@ -115,7 +129,10 @@ def _memo(function: F) -> F:
 
 def show(value: Any) -> str:
     """``repr`` of a value for a message, shortened."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int of over 4300 digits (in a list too), lists nested too deep
+        text = f"<{type(value).__name__} too large to show>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -124,7 +141,18 @@ def show(value: Any) -> str:
 def parse_string(value: Any) -> str:
     if not isinstance(value, str):
         raise FormError(f"must be a string, got {show(value)}")
+    if not value.isascii():
+        _encodable(value)
     return value
+
+
+def _encodable(text: str) -> None:
+    """Refuse a lone surrogate (``"\\ud800"``): no UTF-8 request body can carry it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise FormError(f"must be text that UTF-8 can carry, got the lone surrogate {text[error.start]!r} at "
+                        f"position {error.start}") from None
 
 
 def name_parser(max_len: int) -> Callable[[Any], str]:
@@ -150,12 +178,16 @@ def text_parser(max_len: int | None = None) -> Callable[[Any], str]:
 
 
 def whole_number(value: Any) -> int:
-    """An int from an int or a whole float (Pulumi delivers every number as a float)."""
-    if type(value) is int:
+    """An int from an int or a whole float (Pulumi delivers every number as a float), at most
+    :data:`MAX_WHOLE` either side of 0."""
+    if type(value) is int and -MAX_WHOLE <= value <= MAX_WHOLE:
         return value
     if isinstance(value, bool) or not isinstance(value, _NUMBER) or (
-            isinstance(value, float) and not value.is_integer()):
+            isinstance(value, float) and not value.is_integer()):  # nan and the infinities are not whole either
         raise FormError(f"must be a whole number, got {show(value)}")
+    if not -MAX_WHOLE <= value <= MAX_WHOLE:
+        raise FormError(f"must be a whole number of at most 2^53 = {MAX_WHOLE} (beyond, Pulumi's numbers are "
+                        f"not exact), got {show(value)}")
     return int(value)
 
 
@@ -187,7 +219,10 @@ def parse_duration(value: Any) -> int:
         match = _DURATION.match(value.replace(" ", "").lower())
         if match and match.lastindex:  # at least one part: the empty string matches too
             weeks, days, hours, minutes, seconds = match.groups("0")
-            return int(weeks) * WEEK + int(days) * DAY + int(hours) * HOUR + int(minutes) * MINUTE + int(seconds)
+            total = int(weeks) * WEEK + int(days) * DAY + int(hours) * HOUR + int(minutes) * MINUTE + int(seconds)
+            if total > MAX_WHOLE:
+                raise FormError(f"must be at most 2^53 = {MAX_WHOLE} seconds, got {show(value)}")
+            return total
     elif not isinstance(value, bool) and isinstance(value, _NUMBER):
         try:
             return whole_number(value)
@@ -231,8 +266,9 @@ def parse_instant(value: Any) -> int | datetime:
     elif not isinstance(value, bool) and isinstance(value, _NUMBER):
         seconds = whole_number(value)
         if seconds >= MAX_EPOCH:
-            raise FormError(f"must be epoch seconds, got {seconds}, which looks like milliseconds")
-        return _not_before_1970(seconds)
+            raise FormError(f"must be epoch seconds (below {MAX_EPOCH}, {_LATEST}), got {seconds}, which looks "
+                            f"like milliseconds")
+        return _in_range(seconds)
     raise FormError(f"must be epoch seconds, an ISO time such as '2026-12-07T09:00' (read in time_zone) or "
                     f"'2026-12-07T09:00+08:00', or a datetime, got {show(value)}")
 
@@ -240,7 +276,8 @@ def parse_instant(value: Any) -> int | datetime:
 def _from_datetime(value: datetime) -> int | datetime:
     if value.tzinfo is None:
         return value.replace(microsecond=0)
-    return _not_before_1970(int(value.timestamp()))
+    # Exact and rounded down (a float timestamp rounds 23:59:59.5 before 1970 up to epoch 0).
+    return _in_range((value - _EPOCH_UTC) // _SECOND, value)
 
 
 def read_wall_clock(wall: datetime, zone: ZoneInfo) -> int:
@@ -250,7 +287,7 @@ def read_wall_clock(wall: datetime, zone: ZoneInfo) -> int:
     # Only a skipped time has a smaller offset before the change than after it (a repeated one, larger).
     if offset < zone.utcoffset(wall.replace(fold=1)):
         raise FormError(f"{wall.isoformat()} does not exist in {zone.key} (skipped by a daylight-saving change)")
-    return _not_before_1970(int((wall - _EPOCH - offset).total_seconds()))
+    return _in_range((wall - _EPOCH - offset) // _SECOND, wall)
 
 
 @_memo
@@ -259,10 +296,16 @@ def render_instant(epoch: int, zone: ZoneInfo) -> str:
     return datetime.fromtimestamp(epoch, zone).isoformat()
 
 
-def _not_before_1970(seconds: int) -> int:
+def _in_range(seconds: int, given: datetime | None = None) -> int:
+    """Epoch seconds in ``[0, MAX_EPOCH)``: the instants every zone renders and that read back as
+    seconds. ``given``: the time the program wrote, for the message."""
+    if 0 <= seconds < MAX_EPOCH:
+        return seconds
+    got = str(seconds) if given is None else f"{given.isoformat()} (epoch {seconds})"
     if seconds < 0:
-        raise FormError(f"must not be before 1970-01-01 (epoch 0), got {seconds}")
-    return seconds
+        raise FormError(f"must not be before 1970-01-01 (epoch 0), got {got}")
+    raise FormError(f"must be before {_LATEST} (epoch {MAX_EPOCH}; larger epoch numbers are taken for "
+                    f"milliseconds), got {got}")
 
 
 # --- clock times, weekdays, hand-offs ------------------------------------------------------------
@@ -426,10 +469,13 @@ def parse_person(value: Any) -> PersonRef:
     if isinstance(value, str):
         text = value.strip()
         if _EMAIL.match(text):
+            _encodable(text)
             return text.lower()
-        if text.isdigit() and int(text) > 0:
-            return int(text)
-        raise FormError(f"must be a person id or an email address, got {show(value)}")
+        # Digits 0-9 only ("²" and "١" are no ids); beyond 16 of them, past 2^53 (and int() refuses 4300).
+        if text.isascii() and text.isdigit() and len(text) <= 16 and int(text) > 0:
+            return whole_number(int(text))
+        raise FormError(f"must be a person id (a positive number, or its digits 0-9) or an email address, "
+                        f"got {show(value)}")
     try:
         number = whole_number(value)
     except FormError:

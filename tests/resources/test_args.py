@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from flashcat_pulumi.resources._args import Failure, check, has_unknown, is_known, path_of
+from flashcat_pulumi.resources._args import Args, Failure, check, has_unknown, is_known, leaf, path_of
 from flashcat_pulumi.resources.schedule import LayerArgs, OverrideArgs, check_schedule
 from flashcat_pulumi.resources.team import check_team
 
@@ -124,3 +124,58 @@ def test_the_canonical_form_is_a_fixed_point(props: dict[str, Any]):
 def test_shapes_that_once_looked_risky(props):
     _, failures = check_schedule({"schedule_name": "x", **props}, default_time_zone=TZ)
     assert failures
+
+
+# --- values that once crashed check, or passed it and failed at create -------------------------------
+
+def _layer(**fields: Any) -> dict[str, Any]:
+    return {"layer_start": "2026-12-07T09:00", "rotation_duration": "1d", "groups": [1], **fields}
+
+
+@pytest.mark.parametrize(("props", "zone", "path", "reason"), [
+    ({"team_id": "፯"}, TZ, "team_id", "digits (0-9)"),  # int() raised: "Value error, invalid literal ..."
+    ({"team_id": "١"}, TZ, "team_id", "digits (0-9)"),  # int() read it as team 1
+    ({"team_id": "9" * 5000}, TZ, "team_id", "digits (0-9)"),  # int() refuses over 4300 digits
+    ({"team_id": 2.0**60}, TZ, "team_id", "2^53"),
+    ({"layers": [_layer(layer_start="9999-12-31T23:59")]}, "America/New_York", "layers[0].layer_start",
+     "before 5138"),  # rendering it raised "year 10000 is out of range"
+    ({"layers": [_layer(layer_start="0001-01-01")]}, "Asia/Kolkata", "layers[0].layer_start", "before 1970"),
+    ({"layers": [_layer(layer_end="6000-01-01T00:00")]}, TZ, "layers[0].layer_end",
+     "before 5138"),  # passed check; create stored it, then could not read it back (epoch >= 10^11)
+    ({"overrides": [{"start": "2026-12-24", "end": "5138-11-16T09:46:40Z", "person": 1}]}, "UTC",
+     "overrides[0].end", "before 5138"),
+    ({"layers": [_layer(layer_end=False)]}, TZ, "layers[0].layer_end", "got False"),  # was read as 0: no end
+    ({"layers": [_layer(rotation_duration=False)]}, TZ, "layers[0].rotation_duration", "got False"),
+    ({"layers": [_layer(mode=True)]}, TZ, "layers[0].mode", "must be 0"),
+    ({"layers": [_layer(rotation_duration="١d")]}, TZ, "layers[0].rotation_duration", "must be a duration"),
+    ({"layers": [_layer(groups=[{"people": [1], "role_id": 2**53 + 1}])]}, TZ, "layers[0].groups[0].role_id",
+     "2^53"),  # the engine's float would round it: the canonical form would not check to itself
+    ({"notify": {"advance_in_time": "99999999999w"}}, TZ, "notify.advance_in_time", "2^53"),  # beyond int64
+    ({"notify": {"personal_channels": ["feishu_app:١"]}}, TZ, "notify.personal_channels[0]", "must be email"),
+    ({"schedule_name": "on call \ud800"}, TZ, "schedule_name", "lone surrogate"),  # httpx cannot encode it
+    ({"": 1}, TZ, "''", "unknown key"),  # the path was empty
+    ({"a.b": 1}, TZ, "'a.b'", "unknown key"),
+])
+def test_schedule_values_that_once_crashed(props, zone, path, reason):
+    _, failures = check_schedule({"schedule_name": "x", "layers": [_layer()], **props}, default_time_zone=zone)
+    assert [failure.path for failure in failures] == [path], failures
+    assert reason in failures[0].reason
+
+
+@pytest.mark.parametrize(("members", "reason"), [
+    (["²"], "digits 0-9"), (["፯"], "digits 0-9"), (["9" * 5000], "digits 0-9"), ([2**70], "person id"),
+    ([float("nan")], "person id"), (["a@example.com\ud800"], "lone surrogate"),
+])
+def test_team_values_that_once_crashed(members, reason):
+    _, failures = check_team({"team_name": "SRE", "members": members})
+    assert [failure.path for failure in failures] == ["members[0]"] and reason in failures[0].reason
+
+
+class _Careless(Args):
+    value: leaf(lambda value: value["x"]) = None  # a parser with a bug: it indexes whatever it gets
+
+
+def test_a_parser_raising_by_mistake_fails_at_its_field():
+    _, failures = check(_Careless, {"value": 5})
+    assert [failure.path for failure in failures] == ["value"]
+    assert "TypeError" in failures[0].reason and "a bug in flashcat-pulumi" in failures[0].reason

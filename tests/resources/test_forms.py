@@ -11,6 +11,7 @@ import pytest
 from flashcat_pulumi.resources._forms import (
     DAY,
     HOUR,
+    MAX_EPOCH,
     WEEK,
     FormError,
     parse_day_mask_day,
@@ -19,6 +20,7 @@ from flashcat_pulumi.resources._forms import (
     parse_instant,
     parse_person,
     parse_restrict_mode,
+    parse_string,
     parse_window,
     parse_window_bound,
     parse_zone,
@@ -29,7 +31,9 @@ from flashcat_pulumi.resources._forms import (
     render_instant,
     render_restrict_mode,
     render_window,
+    show,
     split_window,
+    whole_number,
 )
 
 SHANGHAI, NEW_YORK = ZoneInfo("Asia/Shanghai"), ZoneInfo("America/New_York")
@@ -214,3 +218,82 @@ def test_people(value, ref):
 def test_people_refused(value):
     with pytest.raises(FormError, match=r"person id|email address"):
         parse_person(value)
+
+
+# --- odd values: other scripts' digits, the calendar's edges, numbers Pulumi cannot carry ---------
+
+@pytest.mark.parametrize("digits", ["²", "፯", "١", "１２", "𝟗"])
+def test_only_ascii_digits_are_numbers(digits):
+    with pytest.raises(FormError, match="digits 0-9"):
+        parse_person(digits)  # "²".isdigit() is true, but int() refuses it, and reads "١" as 1
+    with pytest.raises(FormError, match="must be a duration"):
+        parse_duration(f"{digits}h")
+    with pytest.raises(FormError, match="'mon 09:00'"):
+        parse_handoff(f"mon {digits}:00")
+    with pytest.raises(FormError, match="'HH:MM'"):
+        parse_window_bound(f"{digits}:00", is_end=False)
+
+
+@pytest.mark.parametrize("value", [2**53 + 1, -(2**53) - 1, 2**70, 1e308, -1e308, 2.0**53 * 2])
+def test_whole_numbers_stay_within_what_pulumi_carries_exactly(value):
+    with pytest.raises(FormError, match=r"at most 2\^53"):
+        whole_number(value)
+
+
+@pytest.mark.parametrize(("value", "number"), [(2**53, 2**53), (-(2**53), -(2**53)), (-0.0, 0), (3.0, 3)])
+def test_whole_numbers_at_the_edge(value, number):
+    assert whole_number(value) == number and type(whole_number(value)) is int
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), True, "1", None, 0.5])
+def test_not_whole_numbers(value):
+    with pytest.raises(FormError, match="must be a whole number, got"):
+        whole_number(value)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "9" * 5000 + "h", "99999999999w", "9" * 17 + "s"])
+def test_huge_durations_are_refused_not_overflowed(value):
+    with pytest.raises(FormError, match=r"duration|2\^53"):
+        parse_duration(value)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "9" * 17, 2**70, 1e308, float("nan")])
+def test_huge_person_ids_are_refused(value):
+    with pytest.raises(FormError, match=r"person id|2\^53"):
+        parse_person(value)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Etc/GMT-14", "Etc/GMT+12"])
+@pytest.mark.parametrize(("value", "message"), [
+    ("0001-01-01", "before 1970"), ("0001-01-01T00:00+14:00", "before 1970"),
+    ("1969-12-31T23:59:59.5Z", "before 1970"),  # rounded down, not up to epoch 0
+    ("9999-12-31T23:59", "before 5138-11-16T09:46:40Z"), ("9999-12-31T23:59:59-12:00", "before 5138"),
+    ("6000-01-01T00:00", "before 5138"), ("5138-11-16T09:46:40Z", "before 5138"),
+    (10**11, "looks like milliseconds"), (-1, "before 1970"),
+])
+def test_instants_outside_the_range_are_refused(value, zone, message):
+    with pytest.raises(FormError, match=message):
+        instant(value, ZoneInfo(zone))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Etc/GMT-14", "Etc/GMT+12"])
+@pytest.mark.parametrize("epoch", [0, MAX_EPOCH - 1])
+def test_instants_at_the_range_edges_render_in_any_zone_and_parse_back(epoch, zone):
+    text = render_instant(epoch, ZoneInfo(zone))
+    assert parse_instant(text) == epoch
+
+
+def test_show_never_raises():
+    assert show(10**5000) == "<int too large to show>"  # repr refuses ints of over 4300 digits
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert show(deep) == "<list too large to show>"
+
+
+def test_strings_must_be_sendable():
+    with pytest.raises(FormError, match="lone surrogate"):
+        parse_string("on call\ud800")
+    with pytest.raises(FormError, match="lone surrogate"):
+        parse_person("a\udfff@example.com")
+    assert parse_string("nul \x00 and é") == "nul \x00 and é"  # JSON carries them
