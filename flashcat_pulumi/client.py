@@ -335,12 +335,13 @@ class FlashdutyClient:
             raise ValueError("update_schedule needs schedule_id")
         self._call("/schedule/update", body)
 
-    def delete_schedules(self, schedule_ids: Iterable[int]) -> None:
-        """Delete schedules; ids that no longer exist count as deleted."""
+    def delete_schedules(self, schedule_ids: Iterable[int], *, missing_ok: bool = True) -> None:
+        """Delete schedules; ids that no longer exist count as deleted, unless ``missing_ok`` is false
+        (then :class:`NotFound` is raised: it may also mean a lapsed plan, docs/flashduty-api.md §14)."""
         ids = [int(i) for i in schedule_ids]
         if not ids:
             return
-        with contextlib.suppress(NotFound):
+        with contextlib.suppress(*(NotFound,) if missing_ok else ()):
             self._call("/schedule/delete", {"schedule_ids": ids})
 
     def get_schedule(self, schedule_id: int, *, start: int | None = None, end: int | None = None) -> ScheduleItem:
@@ -435,9 +436,9 @@ class FlashdutyClient:
         return list(self._pages("/team/list", filters, TeamItem))
 
     def delete_team(self, *, team_id: int | None = None, team_name: str | None = None,
-                    ref_id: str | None = None) -> None:
-        """Delete one team; a team that no longer exists counts as deleted."""
-        with contextlib.suppress(NotFound):
+                    ref_id: str | None = None, missing_ok: bool = True) -> None:
+        """Delete one team; a team that no longer exists counts as deleted, unless ``missing_ok`` is false."""
+        with contextlib.suppress(*(NotFound,) if missing_ok else ()):
             self._call("/team/delete", _team_key(team_id, team_name, ref_id))
 
     # --- members and persons ----------------------------------------------------------------------

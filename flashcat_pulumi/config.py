@@ -1,5 +1,8 @@
 """Where the provider's credentials, endpoint, default time zone and retry budget come from.
 
+There is no built-in default zone: a schedule without ``time_zone`` and a stack without
+``flashduty:timeZone`` reads wall-clock inputs in the account's own zone (``/member/info``).
+
 Stack config first (``flashduty:appKey`` as a secret, ``flashduty:baseUrl``, ``flashduty:timeZone``,
 ``flashduty:retryBudget``), which the Pulumi engine hands to a dynamic provider's ``configure()``; then
 the environment (``FLASHDUTY_APP_KEY``, ``FLASHDUTY_BASE_URL``, ``FLASHDUTY_TIME_ZONE``,
@@ -18,10 +21,7 @@ from typing import Any
 from flashcat_pulumi.client import DEFAULT_BASE_URL, DEFAULT_RETRY_BUDGET
 from flashcat_pulumi.errors import ConfigurationError
 
-__all__ = ["DEFAULT_TIME_ZONE", "Settings"]
-
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
-"""The zone of the Flashduty docs' examples; set ``flashduty:timeZone`` to your account's zone."""
+__all__ = ["Settings"]
 
 _KEYS = {  # setting: (stack config key, environment variable)
     "app_key": ("flashduty:appKey", "FLASHDUTY_APP_KEY"),
@@ -58,7 +58,8 @@ class Settings:
 
     app_key: str = field(default="", repr=False)
     base_url: str = DEFAULT_BASE_URL
-    time_zone: str = DEFAULT_TIME_ZONE
+    time_zone: str = ""
+    """How schedules without a ``time_zone`` read wall-clock inputs; empty: in the account's own zone."""
     retry_budget: float = DEFAULT_RETRY_BUDGET
 
     @classmethod

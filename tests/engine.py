@@ -123,6 +123,15 @@ class ProviderError(EngineError):
         super().__init__(message)
 
 
+def as_engine_sends(value: Any) -> Any:
+    """A value as the engine hands it to a provider: every number a float, keys whose value is None gone."""
+    if isinstance(value, dict):
+        return {key: as_engine_sends(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [as_engine_sends(item) for item in value]
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _lookup(values: Mapping[str, Any], path: str) -> Any:
     """The value at a CheckFailure's property path (``a.b`` or ``a[0]``), or None if absent."""
     value: Any = values

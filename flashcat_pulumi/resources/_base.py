@@ -51,7 +51,7 @@ Input = Any
 PersonInput = Any
 """An email or a person id, or a ``pulumi.Output`` of one."""
 
-_CLIENTS: dict[tuple[str, str], tuple[FlashdutyClient, Directory]] = {}
+_CLIENTS: dict[tuple[str, str, float], tuple[FlashdutyClient, Directory]] = {}
 _CLIENTS_LOCK = threading.Lock()
 _ACCOUNT_ZONES: dict[FlashdutyClient, str] = {}
 
@@ -192,7 +192,8 @@ class FlashdutyProvider(ResourceProvider):
         if changed and not any(has_unknown(news.get(key)) for key in changed):
             old_meaning, new_meaning = self.meaning(plain(olds)), self.meaning(plain(news))
             if old_meaning is not None and new_meaning is not None:
-                changed = [key for key in changed if old_meaning.get(key) != new_meaning.get(key)]
+                # Every key: one spelled alike can still mean something else (layers under another zone_offset).
+                changed = [key for key in self.compared if old_meaning.get(key) != new_meaning.get(key)]
         return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -273,10 +274,14 @@ class FlashdutyProvider(ResourceProvider):
                 f"it still lists the {self.kind}; the account's plan may have lapsed, so the state keeps it: check "
                 f"billing in Flashduty, then run the command again")
 
-    def delete_refusing_references(self, id_: str, name: str, delete: Callable[[], None], *, remedy: str) -> None:
-        """``delete()``, explaining a refusal because other objects still use it (``ReferenceExist``)."""
+    def delete_refusing_references(self, id_: str, name: str, delete: Callable[[], None], *, remedy: str,
+                                   still_there: Callable[[], bool]) -> None:
+        """``delete()``, explaining a refusal because other objects still use it (``ReferenceExist``); an
+        object already gone counts as deleted once :meth:`confirm_gone` agrees."""
         try:
             delete()
+        except NotFound as missing:
+            self.confirm_gone(id_, name, missing, still_there)
         except ReferenceExist as refused:
             users = ", ".join(map(str, refused.refs)) or "other Flashduty objects"
             raise FlashdutyError(

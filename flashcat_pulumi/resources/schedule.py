@@ -149,7 +149,8 @@ MIN_ROTATION, MAX_ROTATION = HOUR, 30 * DAY
 ROBOT_WEBHOOKS = ("feishu", "dingtalk", "wecom", "slack", "telegram", "zoom")
 APP_WEBHOOKS = ("feishu_app", "dingtalk_app", "wecom_app", "teams_app", "slack_app")
 WEBHOOK_SECRETS = ("token", "sign_secret", "verify_token")
-_CHANNEL = re.compile(r"^(email|sms|phone|(feishu|dingtalk|wecom|slack|teams)_app:\d+)$")
+# "voice" is the phone call everywhere in Flashduty's specs; "phone" only in the Terraform docs.
+_CHANNEL = re.compile(r"^(email|sms|voice|phone|(feishu|dingtalk|wecom|slack|teams)_app:\d+)$")
 _INSTANT = "epoch seconds, an ISO time such as '2026-12-07T09:00' (read in time_zone), or a datetime"
 _AT_LEAST_ONE_PERSON = "required: at least one person (a person id or an email)"
 
@@ -280,7 +281,14 @@ def _non_negative(value: Any) -> int:
 
 def _positive_id(value: Any) -> int:
     # A resource id (a numeric string) is accepted too: `team_id=team.id` is a natural thing to write.
-    number = int(value) if isinstance(value, str) and value.strip().isdigit() else whole_number(value)
+    if isinstance(value, str):
+        text = value.strip()
+        # Digits 0-9 only ("፯" and "١" are no ids); beyond 16 of them, past 2^53 (and int() refuses 4300).
+        if not (text.isascii() and text.isdigit() and len(text) <= 16):
+            raise FormError(f"must be a positive id: a whole number, or its digits (0-9) in a string, "
+                            f"got {show(value)}")
+        value = int(text)
+    number = whole_number(value)
     if number <= 0:
         raise FormError(f"must be a positive id, got {number}")
     return number
@@ -298,11 +306,13 @@ def _instant(value: Any, zone: Any) -> Any:
 
 
 def _end(value: Any, zone: Any) -> Any:
-    return None if value in (0, "") else _instant(value, zone)  # 0: never ends, as on the server
+    if value in (0, "") and not isinstance(value, bool):  # false is no instant, not 0
+        return None  # never ends, as 0 on the server
+    return _instant(value, zone)
 
 
 def _rotation_duration(value: Any) -> int | None:
-    if value in (0, ""):
+    if value in (0, "") and not isinstance(value, bool):
         return None  # what the server echoes for a calendar-month layer
     seconds = parse_duration(value)
     if not MIN_ROTATION <= seconds <= MAX_ROTATION:
@@ -333,7 +343,7 @@ def _rotation_value(value: Any) -> int | None:
 
 
 def _mode(value: Any) -> int:
-    if value == 1:
+    if value == 1 and not isinstance(value, bool):
         raise FormError("an override (mode 1) goes in overrides=[{start, end, person}], not in layers")
     if value != 0 or isinstance(value, bool):
         raise FormError(f"must be 0 (a rotation layer); overrides go in overrides=, got {show(value)}")
@@ -371,9 +381,9 @@ def _cycle(value: Any) -> str:
 
 
 def _channel(value: Any) -> str:
-    if not isinstance(value, str) or not _CHANNEL.match(value):
-        raise FormError(f"must be email, sms, phone or <feishu|dingtalk|wecom|slack|teams>_app:<integration id>, "
-                        f"got {show(value)}")
+    if not isinstance(value, str) or not value.isascii() or not _CHANNEL.match(value):  # "feishu_app:١" is no id
+        raise FormError(f"must be email, sms, voice, phone or <feishu|dingtalk|wecom|slack|teams>_app:<integration "
+                        f"id>, got {show(value)}")
     return value
 
 
@@ -518,9 +528,9 @@ def _windows(value: Any) -> list[Any]:
             parsed.append(window)
             continue
         if isinstance(window, Mapping):
-            extra = sorted(set(window) - {"restrict_start", "restrict_end"})
+            extra = sorted(set(window) - {"restrict_start", "restrict_end"}, key=str)  # keys may be any type
             for key in extra:
-                failures[(index, key)] = "unknown key; allowed: restrict_start, restrict_end"
+                failures[(index, str(key))] = "unknown key; allowed: restrict_start, restrict_end"
             bounds = window.get("restrict_start"), window.get("restrict_end")
         else:
             try:
@@ -1453,9 +1463,7 @@ class ScheduleProvider(FlashdutyProvider):
         try:
             schedule = self._read(int(id_))
         except NotFound as missing:
-            self.confirm_gone(id_, previous.get("schedule_name", id_), missing,
-                              lambda: any(item.schedule_id == int(id_)
-                                          for item in self.client.get_schedules([int(id_)])))
+            self.confirm_gone(id_, previous.get("schedule_name", id_), missing, lambda: self._listed(int(id_)))
             return ReadResult(None, {})
         outputs = self._outputs(schedule, previous)
         inputs = {key: outputs[key] for key in self.stored}
@@ -1467,8 +1475,13 @@ class ScheduleProvider(FlashdutyProvider):
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
         self.delete_refusing_references(
-            id_, previous.get("schedule_name", id_), lambda: self.client.delete_schedules([int(id_)]),
-            remedy="remove it from those first")
+            id_, previous.get("schedule_name", id_),
+            lambda: self.client.delete_schedules([int(id_)], missing_ok=False),
+            remedy="remove it from those first", still_there=lambda: self._listed(int(id_)))
+
+    def _listed(self, schedule_id: int) -> bool:
+        """Whether ``/schedule/infos`` lists the schedule: the second answer :meth:`confirm_gone` asks for."""
+        return any(item.schedule_id == schedule_id for item in self.client.get_schedules([schedule_id]))
 
     def _resolver(self, inputs: dict[str, Any]) -> Callable[[PersonRef], int]:
         """Resolve (and verify) every person of the inputs up front, so a bad one fails before any write."""
@@ -1486,14 +1499,12 @@ class ScheduleProvider(FlashdutyProvider):
         try:
             current = self.client.get_schedule(schedule_id)
         except NotFound as missing:
-            self.confirm_gone(str(schedule_id), name, missing,
-                              lambda: any(item.schedule_id == schedule_id
-                                          for item in self.client.get_schedules([schedule_id])))
+            self.confirm_gone(str(schedule_id), name, missing, lambda: self._listed(schedule_id))
             raise FlashdutyError(f"schedule {name!r} (schedule_id {schedule_id}) was deleted outside Pulumi; run "
                                  "`pulumi refresh` and then `pulumi up` to recreate it") from None
-        _, _, unmanaged = split_layers(current)
-        self.client.update_schedule(schedule_to_wire(inputs, person_id, schedule_id=schedule_id,
-                                                     keep_layers=unmanaged))
+        rotations, _, unmanaged = split_layers(current)
+        body = schedule_to_wire(inputs, person_id, schedule_id=schedule_id, keep_layers=unmanaged)
+        self.client.update_schedule(_keeping_unmanaged_fields(body, rotations, current.notify))
         try:
             self._apply_enabled(schedule_id, inputs, disabled=bool(current.disabled))
         except FlashdutyError as failure:
@@ -1539,8 +1550,9 @@ class ScheduleProvider(FlashdutyProvider):
         """What the server stored, in the program's canonical form, plus the computed outputs."""
         time_zone = previous.get("time_zone") or self.settings.time_zone or self.account_time_zone()
         now = int(time.time())
-        shifts = self._shifts(schedule, now, count=int(previous.get("upcoming_shift_count",
-                                                                    DEFAULT_UPCOMING_SHIFTS)))
+        # At least the current shift and the next one, which next_oncall shows whatever the count.
+        shifts = self._shifts(schedule, now, count=max(1, int(previous.get("upcoming_shift_count",
+                                                                           DEFAULT_UPCOMING_SHIFTS))))
         everyone = {pid for layer in schedule.layers for group in layer.groups for pid in group.person_ids}
         everyone.update(pid for shift in shifts for pid in shift.group.person_ids)
         emails = self.directory.emails(everyone)
@@ -1609,6 +1621,20 @@ class ScheduleProvider(FlashdutyProvider):
     def _pieces(self, schedule_id: int, start: int, end: int) -> list[ScheduleCalculatedSchedule]:
         schedule = self.client.get_schedule(schedule_id, start=start, end=end)
         return list(schedule.final_schedule.schedules) if schedule.final_schedule else []
+
+
+def _keeping_unmanaged_fields(body: ScheduleUpsertRequest, rotations: Sequence[ScheduleLayer],
+                              notify: ScheduleNotify | None) -> ScheduleUpsertRequest:
+    """The update body with what no input states sent back as stored: a layer hidden in the web console
+    (by position) and the legacy ``notify.im`` map."""
+    hidden = [stored.hidden for stored in rotations]
+    layers = [layer.model_copy(update={"hidden": hidden[index]})
+              if layer.mode == 0 and index < len(hidden) and hidden[index] else layer
+              for index, layer in enumerate(body.layers)]
+    update: dict[str, Any] = {"layers": layers}
+    if notify is not None and notify.im and body.notify is not None:
+        update["notify"] = body.notify.model_copy(update={"im": dict(notify.im)})
+    return body.model_copy(update=update)
 
 
 def _same_shift(a: ScheduleCalculatedSchedule, b: ScheduleCalculatedSchedule) -> bool:

@@ -15,7 +15,7 @@ import pulumi.dynamic
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import Field
 
-from flashcat_pulumi.errors import NotFound
+from flashcat_pulumi.errors import FlashdutyError, NotFound
 from flashcat_pulumi.resources._args import Args, Failure, check, check_stored, leaf, people, unwrap_stored
 from flashcat_pulumi.resources._base import FlashdutyProvider, Input, PersonInput, resolve_people, to_input
 from flashcat_pulumi.resources._forms import PersonRef, name_parser, parse_boolean, text_parser
@@ -95,21 +95,29 @@ class TeamProvider(FlashdutyProvider):
         try:
             team = self.client.get_team(team_id=int(id_))
         except NotFound as missing:
-            self.confirm_gone(id_, previous.get("team_name", id_), missing,
-                              lambda: any(item.team_id == int(id_) for item in self.client.get_teams([int(id_)])))
+            self.confirm_gone(id_, previous.get("team_name", id_), missing, lambda: self._listed(int(id_)))
             return ReadResult(None, {})
         outputs = self._outputs(team, previous)
         return ReadResult(id_, outputs, {key: outputs[key] for key in (*self.compared, "adopt")})
 
     def update_resource(self, id_: str, inputs: dict[str, Any]) -> UpdateResult:
         ids = self.directory.person_ids(team_people(inputs))
-        self.client.upsert_team(team_to_wire(inputs, ids.__getitem__, team_id=int(id_)))
+        try:
+            self.client.upsert_team(team_to_wire(inputs, ids.__getitem__, team_id=int(id_)))
+        except NotFound as missing:
+            self.confirm_gone(id_, inputs["team_name"], missing, lambda: self._listed(int(id_)))
+            raise FlashdutyError(f"team {inputs['team_name']!r} (team_id {id_}) was deleted outside Pulumi; run "
+                                 "`pulumi refresh` and then `pulumi up` to recreate it") from None
         return UpdateResult(self._outputs(self.client.get_team(team_id=int(id_)), inputs))
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
         self.delete_refusing_references(
-            id_, previous.get("team_name", id_), lambda: self.client.delete_team(team_id=int(id_)),
-            remedy="delete those or move them to another team first")
+            id_, previous.get("team_name", id_), lambda: self.client.delete_team(team_id=int(id_), missing_ok=False),
+            remedy="delete those or move them to another team first", still_there=lambda: self._listed(int(id_)))
+
+    def _listed(self, team_id: int) -> bool:
+        """Whether ``/team/infos`` lists the team: the second answer :meth:`confirm_gone` asks for."""
+        return any(item.team_id == team_id for item in self.client.get_teams([team_id]))
 
     def _outputs(self, team: TeamItem, previous: dict[str, Any]) -> dict[str, Any]:
         """What the server stored, in the program's canonical form, plus the computed outputs."""

@@ -116,6 +116,23 @@ def test_preview_and_refresh_after_up_are_no_ops(engine):
     assert engine.up(program).steps == {"team": "same", "schedule": "same"}
 
 
+def test_one_person_by_email_in_one_place_and_by_id_in_another_is_no_drift(engine):
+    def program() -> None:
+        team = fd.Team("team", team_name="Mixed", members=["alice@example.com", BOB])
+        fd.Schedule("schedule", schedule_name="Mixed primary", team_id=team.team_id, time_zone="Asia/Shanghai",
+                    layers=[fd.Layer(layer_start=START, rotation_duration="1d",
+                                     groups=[fd.Group(primary=["alice@example.com"], backup=[BOB]),
+                                             fd.Group(primary=[BOB], backup=[ALICE])])],
+                    overrides=[fd.Override(start="2027-01-01T00:00", end="2027-01-02T00:00", person=ALICE),
+                               fd.Override(start="2027-01-02T00:00", end="2027-01-03T00:00",
+                                           person="bob@example.com", name="cover")])
+
+    engine.up(program)
+    assert engine.preview(program).steps == {"team": "same", "schedule": "same"}
+    engine.refresh()
+    assert engine.preview(program).steps == {"team": "same", "schedule": "same"}
+
+
 def test_changing_a_layer_updates_the_schedule_only(engine, emu):
     engine.up(stack("Change"))
     preview = engine.preview(stack("Change", rotation="2w"))
