@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from fakes import FakeTime
 from measure import max_in_any_window
 
 from flashcat_pulumi import (
@@ -339,21 +340,6 @@ def test_random_faults_leave_no_duplicates():
 
 
 # --- a bad minute: 10 % 429, 5 % 500, 2 % dropped connections, on fake time ------------------------
-
-class FakeTime:
-    """The client's clock and sleep: sleeping only moves the clock, so minutes of backoff take no time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
 
 def soak(seed: int, rounds: int = 50) -> dict[str, object]:
     """``rounds`` of 9 operations (creates, infos, updates, lists, deletes) through random faults, with a

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from fakes import FakeTime
 
 from flashcat_pulumi import (
     AlreadyExists,
@@ -64,21 +65,6 @@ def ok(data=None, **kwargs) -> httpx.Response:
 
 def fail(status: int, code: str, message: str = "boom", **kwargs) -> httpx.Response:
     return httpx.Response(status, json=envelope(error={"code": code, "message": message}), **kwargs)
-
-
-class FakeTime:
-    """A monotonic clock that only sleeping moves, and the record of every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def make_client(recorder: Recorder, *, time: FakeTime | None = None,
