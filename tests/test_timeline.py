@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flashcat_pulumi.timeline import Shift, Timeline, compute, period_seconds
+from flashcat_pulumi.timeline import Rotation, Shift, Timeline, compute, rotation_of
 from flashcat_pulumi.wire import ScheduleLayer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -55,8 +55,8 @@ def test_daily_rotation_matches_the_api_example() -> None:
                 (sh(2026, 4, 15), sh(2026, 4, 16), "A"), (sh(2026, 4, 16), sh(2026, 4, 17), "B")]
     assert spans(timeline.layers[0]) == expected
     assert [shift.index for shift in timeline.layers[0]] == [0, 1, 0, 1]
-    assert all((s.group.start, s.group.end, s.layer, s.weight) == (s.start, s.end, 0, 0)
-               for s in timeline.layers[0])
+    assert all((s.group, s.layer, s.weight) == (daily.groups[s.index], 0, 0) for s in timeline.layers[0])
+    assert [s.slot for s in timeline.layers[0]] == [0, 1, 2, 3]
     assert spans(timeline.final) == expected
     assert daily.groups[0].start == daily.groups[0].end == 0  # the stored layer is untouched
 
@@ -271,8 +271,6 @@ def test_override_preempts_and_the_rotation_resumes() -> None:
         assert spans(timeline.layers[1 - override_index]) == [
             (sh(2026, 4, 13), sh(2026, 4, 14), "A"), (sh(2026, 4, 14), sh(2026, 4, 15), "B"),
             (sh(2026, 4, 15), sh(2026, 4, 16), "A")]
-        # Final pieces carry their own bounds, not those of the layer shift they were cut from.
-        assert all((s.group.start, s.group.end) == (s.start, s.end) for s in timeline.final)
 
 
 def test_overlapping_normal_layers_higher_index_wins() -> None:
@@ -340,12 +338,13 @@ def test_at_and_next_after() -> None:
 
 def test_empty_inputs() -> None:
     empty = compute([], sh(2026, 4, 13), sh(2026, 4, 14), SHANGHAI)
-    assert empty == Timeline(layers=[], final=[])
+    assert (empty.layers, empty.final) == ([], [])
     assert empty.at(sh(2026, 4, 13)) is None
     assert empty.next_after(sh(2026, 4, 13)) is None
     # No groups: no shifts, even without a rotation.
     no_groups = ScheduleLayer(layer_start=sh(2026, 4, 13))
-    assert compute([no_groups], sh(2026, 4, 13), sh(2026, 4, 14), SHANGHAI) == Timeline(layers=[[]], final=[])
+    timeline = compute([no_groups], sh(2026, 4, 13), sh(2026, 4, 14), SHANGHAI)
+    assert (timeline.layers, timeline.final) == ([[]], [])
 
 
 def test_open_ended_override_without_rotation_is_one_shift() -> None:
@@ -354,27 +353,36 @@ def test_open_ended_override_without_rotation_is_one_shift() -> None:
     assert spans(final) == [(sh(2026, 4, 13, 12), sh(2026, 4, 20), "X")]
 
 
-# --- period_seconds ----------------------------------------------------------------------------
+# --- rotation_of -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("fields", "expected"), [
-    ({"rotation_unit": "hour", "rotation_value": 8}, 8 * HOUR),
-    ({"rotation_unit": "day", "rotation_value": 1}, DAY),
-    ({"rotation_unit": "day", "rotation_value": 7}, WEEK),
-    ({"rotation_unit": "week", "rotation_value": 2}, 2 * WEEK),
-    ({"rotation_unit": "month", "rotation_value": 1}, None),
-    ({"rotation_duration": 43200}, 43200),
-    ({"rotation_unit": "day", "rotation_value": 2, "rotation_duration": DAY}, 2 * DAY),
-    ({"mode": 1}, None),
+    ({"rotation_unit": "hour", "rotation_value": 8}, Rotation("elapsed", 8 * HOUR)),
+    ({"rotation_unit": "hour", "rotation_value": 48}, Rotation("elapsed", 48 * HOUR)),
+    ({"rotation_unit": "day", "rotation_value": 1}, Rotation("days", 1)),
+    ({"rotation_unit": "day", "rotation_value": 7}, Rotation("weeks", 1)),
+    ({"rotation_unit": "day", "rotation_value": 14}, Rotation("weeks", 2)),
+    ({"rotation_unit": "week", "rotation_value": 2}, Rotation("weeks", 2)),
+    ({"rotation_unit": "month", "rotation_value": 1}, Rotation("months", 1)),
+    ({"rotation_duration": 43200}, Rotation("elapsed", 43200)),
+    ({"rotation_duration": 3 * DAY}, Rotation("days", 3)),
+    ({"rotation_duration": 2 * WEEK}, Rotation("weeks", 2)),
+    ({"rotation_unit": "day", "rotation_value": 2, "rotation_duration": DAY}, Rotation("days", 2)),
+    ({"mode": 1}, Rotation("whole", 0)),
 ])
-def test_period_seconds(fields: dict[str, Any], expected: int | None) -> None:
-    assert period_seconds(layer(**fields)) == expected
+def test_rotation_of(fields: dict[str, Any], expected: Rotation) -> None:
+    assert rotation_of(layer(**fields)) == expected
+
+
+def test_rotation_of_an_unknown_unit() -> None:
+    with pytest.raises(KeyError):
+        rotation_of(layer(rotation_unit="fortnight", rotation_value=1))
 
 
 @pytest.mark.parametrize("fields", [{}, {"rotation_unit": "day"}, {"rotation_value": 3},
                                     {"rotation_unit": "day", "rotation_value": -1},
                                     {"rotation_duration": -DAY}])
-def test_period_seconds_rejects_a_missing_or_negative_rotation(fields: dict[str, Any]) -> None:
+def test_rotation_of_rejects_a_missing_or_negative_rotation(fields: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="rotation"):
-        period_seconds(layer(**fields))
+        rotation_of(layer(**fields))
     with pytest.raises(ValueError, match="rotation"):
         compute([layer(layer_start=sh(2026, 4, 13), **fields)], sh(2026, 4, 13), sh(2026, 4, 14), SHANGHAI)

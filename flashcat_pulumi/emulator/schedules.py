@@ -423,8 +423,8 @@ def _computed(state: State, layers: Any, start: int, end: int) -> dict[str, Any]
 
 
 def _shift(shift: Shift) -> dict[str, Any]:
-    return {"start": shift.start, "end": shift.end, "group": shift.group.model_dump(mode="json"),
-            "index": shift.index}
+    group = {**shift.group.model_dump(mode="json"), "start": shift.start, "end": shift.end}
+    return {"start": shift.start, "end": shift.end, "group": group, "index": shift.index}
 
 
 def _oncall(shift: Shift | None, update_at: int) -> dict[str, Any] | None:
