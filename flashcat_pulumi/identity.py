@@ -146,6 +146,14 @@ class Directory:
             return {pid: self._persons[pid].email.lower() for pid in wanted
                     if pid in self._persons and self._persons[pid].email}
 
+    def names(self, person_ids: Iterable[int]) -> dict[int, str]:
+        """How to call the given people (``/person/infos``): the name, else the email; unknown ids are left out."""
+        wanted = list(dict.fromkeys(person_ids))
+        self._look_up(wanted)
+        with self._lock:
+            return {pid: self._persons[pid].person_name or self._persons[pid].email for pid in wanted
+                    if pid in self._persons and (self._persons[pid].person_name or self._persons[pid].email)}
+
     def renderer(self, person_ids: Iterable[int], forms: Mapping[int, PersonRef] | None = None) -> PersonRenderer:
         """How to show people read from the server (``person_ids``, looked up here): see :class:`PersonRenderer`."""
         return PersonRenderer(self.emails(person_ids), forms or {})

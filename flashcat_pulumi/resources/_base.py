@@ -43,7 +43,7 @@ from flashcat_pulumi.identity import Directory
 from flashcat_pulumi.resources._args import Failure, has_unknown
 from flashcat_pulumi.resources._forms import PersonRef
 
-__all__ = ["FlashdutyProvider", "Input", "PersonInput", "plain", "resolve_people", "to_input"]
+__all__ = ["FlashdutyProvider", "Input", "PersonInput", "connection", "plain", "resolve_people", "to_input"]
 
 Input = Any
 """A value, or a ``pulumi.Output`` of one."""
@@ -54,6 +54,19 @@ PersonInput = Any
 _CLIENTS: dict[tuple[str, str, float], tuple[FlashdutyClient, Directory]] = {}
 _CLIENTS_LOCK = threading.Lock()
 _ACCOUNT_ZONES: dict[FlashdutyClient, str] = {}
+
+
+def connection(settings: Settings) -> tuple[FlashdutyClient, Directory]:
+    """The process-wide client and directory for ``settings`` (raises :class:`ConfigurationError`
+    without an app key)."""
+    app_key = settings.require_app_key()
+    # The budget is part of the key: a stack with another flashduty:retryBudget gets its own client.
+    key = (settings.base_url, app_key, settings.retry_budget)
+    with _CLIENTS_LOCK:
+        if key not in _CLIENTS:
+            client = FlashdutyClient(app_key=app_key, base_url=settings.base_url, retry_budget=settings.retry_budget)
+            _CLIENTS[key] = (client, Directory(client))
+        return _CLIENTS[key]
 
 
 def plain(value: Any) -> Any:
@@ -143,16 +156,7 @@ class FlashdutyProvider(ResourceProvider):
         return settings
 
     def _connection(self) -> tuple[FlashdutyClient, Directory]:
-        settings = self.settings
-        app_key = settings.require_app_key()
-        # The budget is part of the key: a stack with another flashduty:retryBudget gets its own client.
-        key = (settings.base_url, app_key, settings.retry_budget)
-        with _CLIENTS_LOCK:
-            if key not in _CLIENTS:
-                client = FlashdutyClient(app_key=app_key, base_url=settings.base_url,
-                                         retry_budget=settings.retry_budget)
-                _CLIENTS[key] = (client, Directory(client))
-            return _CLIENTS[key]
+        return connection(self.settings)
 
     def account_time_zone(self) -> str:
         """The account's own time zone (``/member/info``), read once per process and connection;

@@ -1672,6 +1672,11 @@ def _secret_webhooks(notify: Any) -> Any:
     return {**notify, "webhooks": [hide(webhook) for webhook in notify["webhooks"]]}
 
 
+_DECLARED = ("schedule_name", "layers", "overrides", "time_zone", "dst")
+"""The inputs that say who is on call: what :func:`flashcat_pulumi.oncall.log_preview` waits for (not a
+new team's id, unknown at preview)."""
+
+
 class Schedule(pulumi.dynamic.Resource, module="flashduty", name="Schedule"):
     """A Flashduty on-call schedule.
 
@@ -1722,3 +1727,6 @@ class Schedule(pulumi.dynamic.Resource, module="flashduty", name="Schedule"):
         inputs = to_input(props)
         inputs["notify"] = _secret_webhooks(inputs["notify"])
         super().__init__(ScheduleProvider(), resource_name, inputs, opts)
+        # Imported here: oncall builds on this module.
+        from flashcat_pulumi.oncall import log_preview
+        log_preview(self, resource_name, {key: inputs[key] for key in _DECLARED})
