@@ -1,23 +1,35 @@
-"""The ``flashcat-pulumi`` command line: one subcommand per tool (for now, ``emulator``)."""
+"""The ``flashcat-pulumi`` command line: one subcommand per tool (``emulator``, ``oncall``)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flashcat_pulumi._version import __version__
+from flashcat_pulumi.client import FlashdutyClient
+from flashcat_pulumi.config import Settings
 from flashcat_pulumi.emulator import Emulator, Faults, load_seed
 from flashcat_pulumi.emulator.faults import parse_latency
 from flashcat_pulumi.emulator.server import PERMISSIONS, ROUTES
 from flashcat_pulumi.emulator.state import MEMBER_ID_MODES
+from flashcat_pulumi.errors import FlashdutyError
+from flashcat_pulumi.identity import Directory
+from flashcat_pulumi.oncall import NotComputable, live_roster, planned_roster
+from flashcat_pulumi.program import Declared, ProgramError, run_program
 from flashcat_pulumi.ratelimit import DEFAULT_LIMIT, PREVIEW_LIMIT, RateLimit
+from flashcat_pulumi.render import FORMATS, render_comparisons, render_rosters
+from flashcat_pulumi.roster import Comparison, Roster, compare
 
 __all__ = ["build_parser", "main"]
 
@@ -39,7 +51,142 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_emulator(commands)
+    _add_oncall(commands)
     return parser
+
+
+# --- oncall ----------------------------------------------------------------------------------------
+
+def _add_oncall(commands: Any) -> None:
+    command = commands.add_parser(
+        "oncall", help="show who a Pulumi program's schedules put on call",
+        description="Run the Pulumi program in PROGRAM_DIR without the Pulumi engine (under mocks: nothing is "
+                    "created or changed), collect every flashcat_pulumi Schedule it declares, and show who is on "
+                    "call when: a row per layer and the final row, times in each schedule's zone. With an app key "
+                    "(flashduty:appKey in the stack, or FLASHDUTY_APP_KEY; FLASHDUTY_BASE_URL for the emulator) "
+                    "Flashduty computes the shifts and names the people (\"computed by Flashduty\"); without one, "
+                    "the built-in engine does, with people as the program wrote them (\"computed locally\").",
+        epilog="examples:\n"
+               "  flashcat-pulumi oncall . --weeks 4\n"
+               "  flashcat-pulumi oncall infra/oncall --stack prod --format markdown --out oncall.md\n"
+               "  flashcat-pulumi oncall . --from 2026-12-21 --weeks 2 --format svg --out christmas.svg\n"
+               "  flashcat-pulumi oncall . --compare --format markdown   # what the program changes\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.add_argument("program", metavar="PROGRAM_DIR",
+                         help="a Pulumi Python program: a directory with Pulumi.yaml, or with __main__.py")
+    command.add_argument("--stack", metavar="NAME", help="the stack whose config to use (Pulumi.NAME.yaml)")
+    command.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                         help="first day shown, YYYY-MM-DD in each schedule's zone (default: today)")
+    command.add_argument("--weeks", type=_weeks, default=2, metavar="N",
+                         help="how many weeks to show, 1 to 52 (default: 2)")
+    command.add_argument("--format", choices=FORMATS, default="text",
+                         help="text, markdown (GitHub tables), mermaid (a gantt chart GitHub renders) or svg "
+                              "(default: text)")
+    command.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    command.add_argument("--compare", action="store_true",
+                         help="show what changes hands between the live schedules (read from Flashduty; needs "
+                              "an app key) and the program, and whether the person on call now changes")
+    command.set_defaults(run=_run_oncall, parser=command)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; give YYYY-MM-DD") from None
+
+
+def _weeks(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 52:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of weeks from 1 to 52")
+    return int(text)
+
+
+def _run_oncall(args: argparse.Namespace) -> int:
+    def fail(message: str) -> int:
+        print(f"flashcat-pulumi oncall: error: {message}", file=sys.stderr)
+        return 1
+
+    try:
+        program = run_program(args.program, stack=args.stack)
+    except ProgramError as error:
+        return fail(str(error))
+    if not program.schedules:
+        declared = ", ".join(sorted({resource.kind for resource in program.resources})) or "no resources"
+        return fail(f"the program in {args.program} declares no flashcat_pulumi Schedule (it declares: {declared})")
+    try:
+        settings = Settings.resolve(program.config.get)
+    except FlashdutyError as error:
+        return fail(str(error))
+    if not settings.app_key and "flashduty:appKey" in program.secrets:
+        print("flashcat-pulumi oncall: flashduty:appKey is a secret this command cannot decrypt; export "
+              "FLASHDUTY_APP_KEY to have Flashduty compute the shifts", file=sys.stderr)
+    if args.compare and not settings.app_key:
+        return fail("--compare reads the live schedules from Flashduty: give an app key (flashduty:appKey in the "
+                    "stack config or FLASHDUTY_APP_KEY; FLASHDUTY_BASE_URL to use the emulator)")
+    client = FlashdutyClient(app_key=settings.app_key, base_url=settings.base_url,
+                             retry_budget=settings.retry_budget) if settings.app_key else None
+    directory = Directory(client) if client is not None else None
+    now = int(time.time())
+    rosters: list[Roster] = []
+    comparisons: list[Comparison] = []
+    failures: list[str] = []
+    try:
+        for declared in program.schedules:
+            zone = _zone_of(declared, settings, client)
+            first = args.start or datetime.fromtimestamp(now, zone).date() if zone else args.start
+            if zone is None or first is None:
+                start = end = now  # planned_roster names what is missing
+            else:
+                start = _midnight(first, zone)
+                end = _midnight(first + timedelta(weeks=args.weeks), zone)
+            try:
+                planned = planned_roster(declared.name, declared.props, start=start, end=max(end, start + 1),
+                                         default_time_zone=settings.time_zone or None, client=client,
+                                         directory=directory)
+            except NotComputable as error:
+                failures.append(str(error))
+                continue
+            rosters.append(planned)
+            if args.compare and client is not None and directory is not None:
+                stored = client.find_schedule(planned.schedule)
+                live = None if stored is None else live_roster(stored, client, directory,
+                                                                 time_zone=planned.time_zone, start=start, end=end)
+                comparisons.append(compare(live, planned, now))
+    except FlashdutyError as error:
+        return fail(str(error))
+    finally:
+        if client is not None:
+            client.close()
+    for failure in failures:
+        print(f"flashcat-pulumi oncall: error: {failure}", file=sys.stderr)
+    if rosters:
+        text = (render_comparisons(comparisons, args.format) if args.compare
+                else render_rosters(rosters, args.format, now=now))
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 1 if failures else 0
+
+
+def _zone_of(declared: Declared, settings: Settings, client: FlashdutyClient | None) -> ZoneInfo | None:
+    """The zone the schedule's window is read in: its time_zone, the stack's, else the account's."""
+    for name in (declared.props.get("time_zone"), settings.time_zone):
+        if isinstance(name, str) and name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                return None  # planned_roster reports the bad zone
+    if client is not None:
+        account = client.get_member_info().account_time_zone
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(account) if account else None
+    return None
+
+
+def _midnight(day: date, zone: ZoneInfo) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
 
 
 # --- emulator --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Who will be on call: a schedule's :class:`~flashcat_pulumi.roster.Roster` from a program's inputs
 (:func:`planned_roster`) or from Flashduty (:func:`live_roster`), and the line ``pulumi preview``
-logs with ``flashduty:previewOncall`` (:func:`preview_line`).
+logs with ``flashduty:previewOncall`` (:func:`log_preview`).
 
 A planned roster is computed by Flashduty (``/schedule/preview``, people verified and named by the
 account) when a client is given, and by :mod:`flashcat_pulumi.timeline` otherwise, with people shown
@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pulumi
 
@@ -23,6 +21,7 @@ from flashcat_pulumi.client import FlashdutyClient
 from flashcat_pulumi.config import Settings
 from flashcat_pulumi.errors import ConfigurationError, FlashdutyError
 from flashcat_pulumi.identity import Directory, PersonRef
+from flashcat_pulumi.render import oncall_line
 from flashcat_pulumi.resources._base import connection
 from flashcat_pulumi.resources.schedule import (
     OVERRIDE_PREFIX,
@@ -34,7 +33,7 @@ from flashcat_pulumi.roster import COMPUTED_BY_FLASHDUTY, COMPUTED_LOCALLY, Rost
 from flashcat_pulumi.timeline import compute
 from flashcat_pulumi.wire import ScheduleCalculatedLayer, ScheduleGroup, ScheduleItem
 
-__all__ = ["NotComputable", "live_roster", "log_preview", "planned_roster", "preview_enabled", "preview_line"]
+__all__ = ["NotComputable", "live_roster", "log_preview", "planned_roster", "preview_enabled"]
 
 DAY = 86400
 CHUNK = 44 * DAY
@@ -86,25 +85,6 @@ def live_roster(schedule: ScheduleItem, client: FlashdutyClient, directory: Dire
                   COMPUTED_BY_FLASHDUTY, _server_rows(items, labels.__getitem__))
 
 
-def preview_line(roster: Roster, now: int, *, hand_offs: int = 2) -> str:
-    """``sre-primary (Asia/Shanghai, computed locally): now alice until Mon 12-07 09:00; then bob; then
-    alice from Mon 12-14 09:00``: who is on call now and at the next ``hand_offs`` hand-offs."""
-    tz = ZoneInfo(roster.time_zone)
-    turns = _with_gaps(roster.final.turns, now, roster.end)
-    parts = []
-    for i, turn in enumerate(turns[:hand_offs + 1]):
-        who = turn.label or "nobody"
-        until = f" until {_when(turn.end, tz)}" if turn.end < roster.end else ""
-        parts.append(f"now {who}{until}" if i == 0 else f"{_when(turn.start, tz)} {who}")
-    if not parts:
-        parts.append("nobody on call")
-    return f"{roster.schedule} ({roster.time_zone}, {roster.source}): " + "; ".join(parts)
-
-
-def _unreachable(error: FlashdutyError) -> str:
-    return f"{COMPUTED_LOCALLY} (Flashduty could not compute it: {error})"
-
-
 # --- in pulumi preview -----------------------------------------------------------------------
 
 PREVIEW_CONFIG = "previewOncall"
@@ -146,9 +126,13 @@ def log_preview(resource: pulumi.Resource, name: str, inputs: Mapping[str, Any])
         except NotComputable as error:
             pulumi.log.info(f"on call: {error}", resource=resource)
             return
-        pulumi.log.info(f"on call: {preview_line(roster, now)}", resource=resource)
+        pulumi.log.info(f"on call: {oncall_line(roster, now)}", resource=resource)
 
     pulumi.Output.from_input(dict(inputs)).apply(log)
+
+
+def _unreachable(error: FlashdutyError) -> str:
+    return f"{COMPUTED_LOCALLY} (Flashduty could not compute it: {error})"
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -237,26 +221,3 @@ def _people(group: ScheduleGroup, label: Callable[[int], str]) -> tuple[str, ...
     """Labels of a group's people, primary role first, each once."""
     ordered = sorted(group.members, key=lambda member: member.role_id)
     return tuple(dict.fromkeys(label(pid) for member in ordered for pid in member.person_ids))
-
-
-# --- the preview line -------------------------------------------------------------------------
-
-def _with_gaps(turns: Sequence[Turn], now: int, end: int) -> list[Turn]:
-    """The turns from ``now`` on, with the gaps between them as turns of nobody."""
-    out: list[Turn] = []
-    cursor = now
-    for turn in turns:
-        if turn.end <= now:
-            continue
-        if turn.start > cursor:
-            out.append(Turn(cursor, turn.start, ()))
-        out.append(Turn(max(turn.start, now), turn.end, turn.people))
-        cursor = turn.end
-    if cursor < end:
-        out.append(Turn(cursor, end, ()))
-    return out
-
-
-def _when(t: int, tz: ZoneInfo) -> str:
-    return datetime.fromtimestamp(t, tz).strftime("%a %m-%d %H:%M")
-

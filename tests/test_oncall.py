@@ -14,7 +14,8 @@ import flashcat_pulumi as fd
 from flashcat_pulumi.client import FlashdutyClient
 from flashcat_pulumi.emulator import Emulator
 from flashcat_pulumi.identity import Directory
-from flashcat_pulumi.oncall import NotComputable, live_roster, planned_roster, preview_line
+from flashcat_pulumi.oncall import NotComputable, live_roster, planned_roster
+from flashcat_pulumi.render import oncall_line
 from flashcat_pulumi.resources._base import to_input
 from flashcat_pulumi.resources.schedule import check_schedule, schedule_to_wire
 from flashcat_pulumi.roster import COMPUTED_BY_FLASHDUTY, COMPUTED_LOCALLY, Change, Roster, Row, Turn, compare
@@ -154,13 +155,13 @@ def test_comparison_with_a_new_schedule_and_gaps() -> None:
 def test_preview_line() -> None:
     roster = planned_roster("sre-primary", quickstart(), start=sh(2026, 12, 3), end=sh(2027, 2, 1),
                             default_time_zone=None)
-    assert preview_line(roster, sh(2026, 12, 3)) == (
+    assert oncall_line(roster, sh(2026, 12, 3)) == (
         "SRE primary (Asia/Shanghai, computed locally): now alice@example.com until Mon 12-07 09:00; "
         "Mon 12-07 09:00 bob@example.com; Mon 12-14 09:00 alice@example.com")
-    assert preview_line(roster, sh(2026, 12, 22)) == (
+    assert oncall_line(roster, sh(2026, 12, 22)) == (
         "SRE primary (Asia/Shanghai, computed locally): now bob@example.com until Thu 12-24 00:00; "
         "Thu 12-24 00:00 carol@example.com; Sat 12-26 00:00 bob@example.com")
     gap = Roster("gap", "UTC", 0, 7 * DAY, COMPUTED_LOCALLY,
                  (Row("final", "final", (Turn(DAY, 2 * DAY, ("a",)),)),))
-    assert preview_line(gap, 0) == ("gap (UTC, computed locally): now nobody until Fri 01-02 00:00; "
+    assert oncall_line(gap, 0) == ("gap (UTC, computed locally): now nobody until Fri 01-02 00:00; "
                                     "Fri 01-02 00:00 a; Sat 01-03 00:00 nobody")
