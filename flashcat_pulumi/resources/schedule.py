@@ -182,7 +182,8 @@ class Layer:
       seconds; no end = open-ended.
     - ``rotation_duration``: ``"12h"``, ``"1d"``, ``"1w"``, a ``timedelta`` or seconds: whole hours
       from 1h to 30d; for calendar months use ``rotation_unit="month"`` and ``rotation_value``.
-    - ``handoff_time``: for weekly rotations, ``"mon 09:00"`` or seconds after Monday 00:00.
+    - ``handoff_time``: for rotations of whole weeks (``"1w"``, ``"2w"``), ``"mon 09:00"`` or seconds after
+      Monday 00:00; other rotations hand off at the layer start's time of day.
     - ``groups``: a list of :class:`Group`, lists of people, or single people (one-person groups).
     - ``restrict_periods`` such as ``["09:00-18:00"]`` (daily) or ``["mon 09:00-fri 18:00"]``
       (weekly), also as pairs ``("09:00", "18:00")``: on call only inside the windows;
@@ -648,6 +649,7 @@ class LayerArgs(Args):
             failures[end_key] = f"must be after the layer start ({_describe(start, zone)}), got {_describe(end, zone)}"
         self.settle(layer_start=start, layer_end=end)
         failures.update(self._settle_rotation())
+        failures.update(self._settle_handoff())
         failures.update(self._settle_restrictions())
         if self.restrict_mode == 2 and self.day_mask is not None and is_known(self.day_mask):
             failures["day_mask"] = ("cannot be combined with weekly restrict windows (Flashduty resets it); "
@@ -689,6 +691,18 @@ class LayerArgs(Args):
             return {"rotation_duration": f"required: how long each shift lasts, such as '1d' or '1w' "
                                          f"({MIN_ROTATION} to {MAX_ROTATION} seconds), or rotation_unit='month' "
                                          f"with rotation_value"}
+        return {}
+
+    def _settle_handoff(self) -> dict[str, str]:
+        """``handoff_time`` is a moment of the week: only rotations of whole weeks have one to keep."""
+        handoff, duration, unit = self.handoff_time, self.rotation_duration, self.rotation_unit
+        if not is_known(handoff, duration, unit) or not handoff:
+            return {}
+        if unit == "month" or (duration is not None and duration % WEEK):
+            rotation = "a monthly rotation" if unit == "month" else f"a {render_duration(duration)} rotation"
+            return {"handoff_time": f"applies only to rotations of whole weeks (1w, 2w, ...); {rotation} hands off "
+                                    f"at the layer start's day and time, so set layer_start to the first hand-off "
+                                    f"and leave handoff_time out"}
         return {}
 
     def _settle_restrictions(self) -> dict[str | tuple[str | int, ...], str]:
@@ -1118,7 +1132,8 @@ def _zone_fields(layer: LayerArgs) -> dict[str, Any] | None:
               "periods": layer.restrict_periods, "day_mask": layer.day_mask}
     if not is_known(*fields.values(), layer.rotation_duration, layer.rotation_unit):
         return None
-    weekly = layer.rotation_duration == WEEK or layer.rotation_unit == "month"
+    weekly = (isinstance(layer.rotation_duration, int) and layer.rotation_duration % WEEK == 0) or \
+        layer.rotation_unit == "month"
     if not (weekly or layer.restrict_mode in (1, 2) or layer.day_mask is not None):
         return None
     return fields
@@ -1321,7 +1336,8 @@ def _layer_from_wire(index: int, layer: ScheduleLayer, render: Render, delta: in
         periods = []  # kept by the server under restrict_mode 0 too, where they mean nothing
     mask = layer.day_mask.repeat if layer.day_mask and layer.day_mask.repeat else None
     handoff = layer.handoff_time
-    depends = layer.period == WEEK or layer.rotation_unit == "month" or layer.restrict_mode in (1, 2) or mask
+    weekly = layer.period is not None and layer.period % WEEK == 0
+    depends = weekly or layer.rotation_unit == "month" or layer.restrict_mode in (1, 2) or mask
     if delta and depends and layer.restrict_mode in (0, 1, 2):  # as _zone_fields decides for the inputs
         with contextlib.suppress(FormError):  # not expressible in the schedule's zone: shown as stored
             handoff, periods, mask = shift_layer(-delta, handoff=handoff, restrict_mode=layer.restrict_mode,

@@ -136,6 +136,7 @@ ROTATIONS = [{"rotation_duration": duration} for duration in ("1h", "12h", "1d",
     {"rotation_unit": "hour", "rotation_value": 5}, {"rotation_unit": "days", "rotation_value": 2.0},
     {"rotation_unit": "week", "rotation_value": 4}, {"rotation_unit": "month", "rotation_value": 1},
     {"rotation_unit": "month", "rotation_value": 30}]
+WHOLE_WEEKS = [{"rotation_duration": "1w"}, {"rotation_duration": "2w"}, {"rotation_unit": "week", "rotation_value": 4}]
 RESTRICTIONS = [
     {}, {"restrict_periods": ["09:00-18:00"]}, {"restrict_periods": "18:00-09:00"},
     {"restrict_periods": [("09:00", "12:00"), ("13:00", "24:00")]},
@@ -187,11 +188,14 @@ def _group(rng: random.Random) -> Any:
 def _layer(rng: random.Random) -> dict[str, Any]:
     start, end = _span(rng, open_end=True)
     restrictions = rng.choice(RESTRICTIONS)
-    layer = {"layer_start": start, "groups": [_group(rng) for _ in range(rng.randint(1, 3))],
-             **rng.choice(ROTATIONS), **restrictions}
+    rotation = rng.choice(ROTATIONS)
+    layer = {"layer_start": start, "groups": [_group(rng) for _ in range(rng.randint(1, 3))], **rotation,
+             **restrictions}
     if end is not None:
         layer["layer_end"] = end
     layer.update({key: rng.choice(values) for key, values in LAYER_EXTRAS.items() if rng.random() < 0.5})
+    if rotation not in WHOLE_WEEKS and rng.random() < 0.9:
+        layer.pop("handoff_time", None)  # a hand-off is for rotations of whole weeks: mostly valid, sometimes not
     if "mon" not in str(restrictions) and restrictions.get("restrict_mode") != 2 and rng.random() < 0.4:
         layer["day_mask"] = rng.choice(DAY_MASKS)  # not with weekly windows
     return layer

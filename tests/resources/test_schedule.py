@@ -177,7 +177,20 @@ def test_canonical_is_a_fixed_point_also_as_the_engine_sends_it():
     ("tues 00:00", "tue 00:00"), (0.0, "mon 00:00"), (WEEK - 60, "sun 23:59"), (32400, "mon 09:00"),
 ])
 def test_handoff_time(value, text):
-    assert check_layer(handoff_time=value)["handoff_time"] == text
+    assert check_layer(rotation_duration="1w", handoff_time=value)["handoff_time"] == text
+    assert check_layer(rotation_duration="2w", handoff_time=value)["handoff_time"] == text
+
+
+@pytest.mark.parametrize("rotation", [{"rotation_duration": "1d"}, {"rotation_duration": "12h"},
+                                      {"rotation_duration": "10d"},
+                                      {"rotation_duration": None, "rotation_unit": "month", "rotation_value": 1}])
+def test_handoff_time_only_for_whole_weeks(rotation):
+    failure = only_failure(schedule(layers=[layer(handoff_time="mon 09:00", **rotation)]))
+    assert failure.path == "layers[0].handoff_time"
+    assert failure.reason.startswith("applies only to rotations of whole weeks (1w, 2w, ...); a ")
+    assert "set layer_start to the first hand-off" in failure.reason
+    # 0 (Monday 00:00) is what Flashduty stores when there is none: allowed everywhere.
+    assert check_layer(handoff_time=0, **rotation)["handoff_time"] == "mon 00:00"
 
 
 @pytest.mark.parametrize(("windows", "mode", "expected"), [
@@ -385,8 +398,9 @@ def test_people_helper_collects_every_reference():
      "layers[0].rotation_value", "5 weeks is 3024000 seconds"),
     (schedule(layers=[layer(rotation_duration=None, rotation_unit="day", rotation_value=-1)]),
      "layers[0].rotation_value", "at least 1"),
-    (schedule(layers=[layer(handoff_time=WEEK)]), "layers[0].handoff_time", "below 604800"),
-    (schedule(layers=[layer(handoff_time="funday 09:00")]), "layers[0].handoff_time", "'mon 09:00'"),
+    (schedule(layers=[layer(rotation_duration="1w", handoff_time=WEEK)]), "layers[0].handoff_time", "below 604800"),
+    (schedule(layers=[layer(rotation_duration="1w", handoff_time="funday 09:00")]), "layers[0].handoff_time",
+     "'mon 09:00'"),
     (schedule(layers=[layer(restrict_mode="hourly")]), "layers[0].restrict_mode", "'none', 'daily' or 'weekly'"),
     (schedule(layers=[layer(restrict_mode="daily")]), "layers[0].restrict_periods", "at least one window"),
     (schedule(layers=[layer(restrict_mode="none", restrict_periods=[("09:00", "18:00")])]),
@@ -724,10 +738,10 @@ def team_for(emu):
     RICH,
     schedule(),
     schedule(layers=[layer(rotation_duration=None, rotation_unit="month", rotation_value=3, layer_end="2027-01-01",
-                           restrict_periods=[("mon 09:00", "mon 08:00")], handoff_time="wed 12:00")],
+                           restrict_periods=[("mon 09:00", "mon 08:00")])],
              notify={"webhooks": [{"type": "zoom", "token": "z", "verify_token": "v"}]}),
     schedule(layers=[layer(rotation_duration="36h", day_mask=["sun"], restrict_periods=[("22:00", "06:00")]),
-                     layer(layer_name="backup", rotation_duration="2w",
+                     layer(layer_name="backup", rotation_duration="2w", handoff_time="wed 12:00",
                            groups=[{"people": [ERIN, DAVE], "role_id": 1}])],
              notify={"fixed_time": "23:55"}),
 ], ids=["rich", "minimal", "monthly", "two-layers"])
