@@ -180,6 +180,9 @@ def _comparison_source(comparison: Comparison) -> str:
 
 
 def _now_line(comparison: Comparison) -> str:
+    if not comparison.start <= comparison.now < comparison.end:
+        when = _when(comparison.now, ZoneInfo(comparison.time_zone))
+        return f"now ({when}) is outside this window: who is on call now is not compared"
     before = comparison.live.on_call(comparison.now) if comparison.live is not None else None
     after = comparison.planned.on_call(comparison.now)
     before_label = _who(before.label if before else None)

@@ -730,3 +730,9 @@ def test_svg_drops_characters_xml_cannot_hold():
                     (Row("final", "final", (turn(start, start + DAY, "nul\x00l"),)),))
     root = parse(render_rosters([roster], "svg"))
     assert shown(of_class(root, "title")[0]).startswith("bell\ufffd · ")
+
+
+def test_comparison_when_now_is_outside_the_window():
+    later = comparison(b("2027-01-05 08:00"))
+    assert render_comparisons([later], "text").splitlines()[-1] == (
+        "now (Tue 01-05 08:00) is outside this window: who is on call now is not compared")
