@@ -195,7 +195,7 @@ class FlashdutyClient:
         attempt = 0
         while True:
             attempt += 1
-            self._throttle(path)
+            limiter = self._throttle(path)
             sent = time.monotonic()
             try:
                 response = self._http.post(path, json=payload)
@@ -214,6 +214,8 @@ class FlashdutyClient:
                     envelope = self._parse(path, response)
                 except (RateLimited, ServerError) as error:
                     retry_after = error.retry_after if isinstance(error, RateLimited) else None
+                    if isinstance(error, RateLimited) and limiter is not None:
+                        limiter.back_off(retry_after, sent)  # other users of the key: slow every thread
                     stop = self._stop(first, attempt, retry_after)
                     if stop is not None:
                         raise error.with_retries(stop) from None
@@ -229,10 +231,13 @@ class FlashdutyClient:
                     return Envelope(data=found)
             self._wait(path, reason, first, attempt, retry_after)
 
-    def _throttle(self, path: str) -> None:
-        for limiter in (self._limiter, self._preview_limiter if path == "/schedule/preview" else None):
+    def _throttle(self, path: str) -> RateLimiter | None:
+        """Wait for ``path``'s limiters; the one a 429 on ``path`` is about (preview has its own)."""
+        preview = self._preview_limiter if path == "/schedule/preview" else None
+        for limiter in (self._limiter, preview):
             if limiter is not None:
                 limiter.acquire()
+        return preview or self._limiter
 
     def _stop(self, first: float, attempt: int, retry_after: float | None) -> Retries | None:
         """Why to stop retrying after ``attempt`` failed, or ``None`` to go on.

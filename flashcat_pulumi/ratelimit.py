@@ -9,11 +9,20 @@ The client blocks on :meth:`RateLimiter.acquire` (threads are served in arrival 
 small ``margin`` added to every window, so that requests which reach the server a little later
 or earlier than they left still fit the server's count; the emulator calls
 :meth:`RateLimiter.try_acquire` without margin and answers 429 with the returned wait.
+
+The account's limit is shared by everything using its key: two stacks deploying at once, a CI
+matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
+shares a link: a 429 (:meth:`RateLimiter.back_off`) holds every thread of the process until the
+server's ``Retry-After`` and cuts the process's share of the limit by :data:`DECREASE`, once per
+congestion (429s to requests sent before the cut are the same congestion); without 429s the share
+grows back by :data:`GROWTH` a second, to the whole limit. A process alone never sees a 429, so it
+keeps the whole limit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 import time
@@ -23,7 +32,10 @@ from dataclasses import dataclass
 
 __all__ = [
     "CLIENT_MARGIN",
+    "DECREASE",
     "DEFAULT_LIMIT",
+    "GROWTH",
+    "MIN_SHARE",
     "PREVIEW_LIMIT",
     "RateLimit",
     "RateLimiter",
@@ -83,31 +95,57 @@ DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
 """``POST /schedule/preview``, per account (docs/flashduty-api.md §5)."""
 
+DECREASE = 0.5
+"""The share of the limit a process keeps after a 429 (multiplicative decrease)."""
+
+GROWTH = 0.02
+"""How fast the share grows back without 429s: by this fraction of itself every second. Slow on
+purpose: ten processes at a tenth of the limit each take ~35 s to grow back into a 429, so 429s stay
+a few per cent of their requests."""
+
+MIN_SHARE = 0.01
+"""The smallest share of the limit a process is cut to (one request per second of 50/s, at least one
+per window)."""
+
 CLIENT_MARGIN = 0.1
 """Seconds added to every window on the client side: network and scheduling jitter between leaving
 the client and arriving at the server (new connections arrive ~10 ms late, threads wait for the GIL)."""
 
 
 class RateLimiter:
-    """A thread-safe sliding-log limiter over one or more windows, each lengthened by ``margin`` seconds."""
+    """A thread-safe sliding-log limiter over one or more windows, each lengthened by ``margin`` seconds;
+    ``adaptive`` limiters also take a share of the limit that 429s cut and time grows back (above)."""
 
-    def __init__(self, limit: RateLimit | Iterable[Window], *, margin: float = 0.0,
+    def __init__(self, limit: RateLimit | Iterable[Window], *, margin: float = 0.0, adaptive: bool = False,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.limit = limit if isinstance(limit, RateLimit) else RateLimit(tuple(limit))
         self.margin = margin
+        self.adaptive = adaptive
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
         # Admission times (possibly in the near future for reserved slots), non-decreasing.
         self._log: deque[float] = deque(maxlen=max(w.limit for w in self.limit.windows))
+        self._cut_share = 1.0  # the share at the last cut, growing back from self._cut_at
+        self._cut_at = -math.inf
+        self._paused_until = -math.inf
+
+    def share(self, now: float | None = None) -> float:
+        """The share of the limit this limiter admits now (1.0 unless 429s cut it)."""
+        now = self._clock() if now is None else now
+        if self._cut_share >= 1.0:
+            return 1.0
+        return min(1.0, self._cut_share * (1 + GROWTH) ** max(now - self._cut_at, 0.0))
 
     def _earliest(self, now: float) -> float:
         """The earliest time at or after ``now`` at which one more event keeps every window."""
-        earliest = now
+        earliest = max(now, self._paused_until)
+        share = self.share(now)
         for window in self.limit.windows:
-            if len(self._log) >= window.limit:
-                earliest = max(earliest, self._log[-window.limit] + window.seconds + self.margin)
+            limit = window.limit if share >= 1.0 else max(1, int(window.limit * share))
+            if len(self._log) >= limit:
+                earliest = max(earliest, self._log[-limit] + window.seconds + self.margin)
         return earliest
 
     def try_acquire(self) -> float:
@@ -121,15 +159,32 @@ class RateLimiter:
             return slot - now
 
     def acquire(self) -> float:
-        """Reserve the next free slot, sleep until it, and return the seconds waited."""
+        """Reserve the next free slot, sleep until it (and past any pause a 429 began meanwhile), and
+        return the seconds waited."""
         with self._lock:
             now = self._clock()
             slot = self._earliest(now)
             self._log.append(slot)
+        waited = 0.0
         wait = slot - now
-        if wait > 0:
+        while wait > 0:
             self._sleep(wait)
-        return max(wait, 0.0)
+            waited += wait
+            with self._lock:
+                wait = self._paused_until - self._clock()
+        return waited
+
+    def back_off(self, retry_after: float | None, sent_at: float) -> None:
+        """The server answered 429 to a request admitted at ``sent_at`` (this limiter's clock): hold
+        every request until ``retry_after`` (1 s when not given) and, for an adaptive limiter, cut the
+        share once per congestion."""
+        with self._lock:
+            now = self._clock()
+            pause = retry_after if retry_after is not None else 1.0
+            self._paused_until = max(self._paused_until, now + pause)
+            if self.adaptive and sent_at > self._cut_at:
+                self._cut_share = max(MIN_SHARE, self.share(now) * DECREASE)
+                self._cut_at = now
 
 
 _SHARED: dict[tuple[str, RateLimit], RateLimiter] = {}
@@ -146,5 +201,5 @@ def shared_limiter(account: str, limit: RateLimit) -> RateLimiter:
     with _SHARED_LOCK:
         limiter = _SHARED.get(key)
         if limiter is None:
-            limiter = _SHARED[key] = RateLimiter(limit, margin=CLIENT_MARGIN)
+            limiter = _SHARED[key] = RateLimiter(limit, margin=CLIENT_MARGIN, adaptive=True)
         return limiter

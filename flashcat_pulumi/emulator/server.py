@@ -1,7 +1,8 @@
 """The emulator's HTTP face and lifecycle: :class:`Emulator`.
 
 Each request passes, in this order: the route (404 ``RouteNotFound``), the method (405
-``MethodNotAllowed``), the ``app_key`` (401 ``Unauthorized``), the rate limit of (key, path) (429
+``MethodNotAllowed``), the ``app_key`` (401 ``Unauthorized``), the key's rate limit, counted over all
+paths but those with a limit of their own such as ``/schedule/preview`` (429
 ``RequestTooFrequently`` with ``Retry-After``), the injected faults, the account's billing (400
 ``ResourceNotFound`` with :data:`BILLING_LAPSED` while ``emu.ui.lapse_billing()`` holds for the
 path), the content type (400 ``InvalidContentType``), the key's permission (403
@@ -441,7 +442,8 @@ class Emulator:
 
     ``seed`` is ``None`` (:data:`DEFAULT_PEOPLE`), a seed file path or a list of :class:`SeedPerson`;
     ``faults`` a :class:`Faults` or a dict of its fields; ``rate_limits`` ``True`` (Flashduty's
-    limits), ``False`` or ``{path or "*": RateLimit or "50/s,1000/min"}``; ``keys`` extra app keys
+    limits), ``False`` or ``{path or "*": RateLimit or "50/s,1000/min"}`` (``"*"`` is one bucket per key
+shared by every path without a limit of its own); ``keys`` extra app keys
     with some of :data:`PERMISSIONS`; ``state_file`` is loaded at start if it exists and rewritten
     after every change; ``clock`` gives epoch seconds for timestamps and on-call "now"; ``log``
     receives one line per request (never the app key) and internal errors.
@@ -603,8 +605,12 @@ class Emulator:
     # --- rate limits -----------------------------------------------------------------------------
 
     def _limiter(self, key: str, path: str) -> RateLimiter | None:
+        """The limiter counting this request: a path with a limit of its own (``/schedule/preview``)
+        has its own bucket per key; every other path shares the key's ``"*"`` bucket, as the API
+        counts its limit per account over all operations."""
+        bucket = path if path in self._limits else "*"
         with self._limiters_lock:
-            if (key, path) not in self._limiters:
-                limit = self._limits.get(path) or self._limits.get("*")
-                self._limiters[key, path] = None if limit is None else RateLimiter(limit)
-            return self._limiters[key, path]
+            if (key, bucket) not in self._limiters:
+                limit = self._limits.get(bucket)
+                self._limiters[key, bucket] = None if limit is None else RateLimiter(limit)
+            return self._limiters[key, bucket]

@@ -51,7 +51,7 @@ Input = Any
 PersonInput = Any
 """An email or a person id, or a ``pulumi.Output`` of one."""
 
-_CLIENTS: dict[tuple[str, str, float], tuple[FlashdutyClient, Directory]] = {}
+_CLIENTS: dict[tuple[Any, ...], tuple[FlashdutyClient, Directory]] = {}
 _CLIENTS_LOCK = threading.Lock()
 _ACCOUNT_ZONES: dict[FlashdutyClient, str] = {}
 
@@ -61,10 +61,11 @@ def connection(settings: Settings) -> tuple[FlashdutyClient, Directory]:
     without an app key)."""
     app_key = settings.require_app_key()
     # The budget is part of the key: a stack with another flashduty:retryBudget gets its own client.
-    key = (settings.base_url, app_key, settings.retry_budget)
+    key = (settings.base_url, app_key, settings.retry_budget, settings.rate_limit, settings.preview_rate_limit)
     with _CLIENTS_LOCK:
         if key not in _CLIENTS:
-            client = FlashdutyClient(app_key=app_key, base_url=settings.base_url, retry_budget=settings.retry_budget)
+            client = FlashdutyClient(app_key=app_key, base_url=settings.base_url, retry_budget=settings.retry_budget,
+                                     rate_limit=settings.rate_limit, preview_rate_limit=settings.preview_rate_limit)
             _CLIENTS[key] = (client, Directory(client))
         return _CLIENTS[key]
 

@@ -7,6 +7,7 @@ import pytest
 
 from flashcat_pulumi import ConfigurationError
 from flashcat_pulumi.config import Settings
+from flashcat_pulumi.ratelimit import RateLimit
 from flashcat_pulumi.resources._base import FlashdutyProvider
 
 KEY = "settings-test-key-0123456789abcdef"
@@ -55,3 +56,22 @@ def test_the_provider_client_gets_the_budget_and_one_client_per_budget():
     assert five.client.retry_budget == 300 and ten.client.retry_budget == 600
     assert five.client is other_five.client
     assert five.client is not ten.client
+
+
+# --- rate limits ---------------------------------------------------------------------------------
+
+def test_rate_limits_default_to_flashdutys_and_can_be_set():
+    assert (str(resolve().rate_limit), str(resolve().preview_rate_limit)) == ("50/s,1000/min", "10/s,60/min")
+    settings = resolve({"flashduty:rateLimit": "20/s,400/min"}, {"FLASHDUTY_PREVIEW_RATE_LIMIT": "5/s"})
+    assert (str(settings.rate_limit), str(settings.preview_rate_limit)) == ("20/s,400/min", "5/s")
+
+
+def test_a_bad_rate_limit_names_where_it_came_from():
+    with pytest.raises(ConfigurationError, match=r"^flashduty:rateLimit: invalid rate limit 'fast': expected "):
+        resolve({"flashduty:rateLimit": "fast"})
+
+
+def test_the_provider_client_gets_the_rate_limit():
+    p = FlashdutyProvider()
+    p._settings = Settings(app_key=KEY, base_url="https://limit.test", rate_limit=RateLimit.parse("7/s"))
+    assert str(p.client._limiter.limit) == "7/s" and p.client._limiter.adaptive

@@ -129,7 +129,7 @@ def test_permissions_per_operation(emulator):
     assert api.http.get("/oncall/roles", params={"app_key": "nothing"}).status_code == 200
 
 
-@pytest.mark.emulator(app_key=KEY, rate_limits={"*": "1/s"}, keys={"nothing": set()})
+@pytest.mark.emulator(app_key=KEY, rate_limits={"/team/list": "1/s"}, keys={"nothing": set()})
 def test_checks_run_in_the_documented_order(emulator):
     api = Api(emulator)
     text = {"content": b"{}", "headers": {"Content-Type": "text/plain"}}
@@ -153,14 +153,15 @@ def test_checks_run_in_the_documented_order(emulator):
 # --- rate limits ---------------------------------------------------------------------------------
 
 @pytest.mark.emulator(app_key=KEY, rate_limits={"*": "5/s"}, keys={"other": {"teams:manage"}})
-def test_rate_limit_per_key_and_path(emulator):
+def test_rate_limit_per_key_over_all_paths(emulator):
     api = Api(emulator)
-    assert [api.post("/team/list").status_code for _ in range(5)] == [200] * 5
+    statuses = [api.post(path).status_code for path in ["/team/list", "/member/list", "/member/info"] * 2]
+    assert statuses == [200] * 5 + [429]
     response = api.post("/team/list")
     assert response.status_code == 429
     assert response.json()["error"] == {"code": "RequestTooFrequently", "message": "Request too frequently."}
     assert int(response.headers["Retry-After"]) >= 1
-    assert api.post("/member/list").status_code == 200
+    assert api.post("/member/list").status_code == 429  # the account's budget, not the path's
     assert api.post("/team/list", key="other").status_code == 200
 
 
@@ -170,9 +171,10 @@ def test_real_limits_50_per_second_and_preview_10(emulator):
     statuses = [api.post("/member/info").status_code for _ in range(55)]
     assert statuses[:50] == [200] * 50 and 429 in statuses[50:]
     preview = {"layers": [layer()], "start": DAY0, "end": DAY0 + DAY}
+    # The shared budget is spent; preview has a budget of its own.
     statuses = [api.post("/schedule/preview", preview).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
-    assert api.post("/team/list").status_code == 200
+    assert api.post("/team/list").status_code == 429
 
 
 @pytest.mark.emulator(app_key=KEY, rate_limits={"/schedule/preview": "2/s,3/min"})
