@@ -210,6 +210,8 @@ class FlashdutyClient:
                     raise TransportError(path, reason, retries=stop) from None
                 may_have_committed = not isinstance(exc, _NOT_SENT)
             else:
+                if limiter is not None and response.status_code != 429:
+                    limiter.answered()
                 try:
                     envelope = self._parse(path, response)
                 except (RateLimited, ServerError) as error:

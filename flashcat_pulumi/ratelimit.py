@@ -12,11 +12,12 @@ or earlier than they left still fit the server's count; the emulator calls
 
 The account's limit is shared by everything using its key: two stacks deploying at once, a CI
 matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
-shares a link: a 429 (:meth:`RateLimiter.back_off`) holds every thread of the process until the
-server's ``Retry-After`` and cuts the process's share of the limit by :data:`DECREASE`, once per
-congestion (429s to requests sent before the cut are the same congestion); without 429s the share
-grows back by :data:`GROWTH` a second, to the whole limit. A process alone never sees a 429, so it
-keeps the whole limit.
+shares a link. Congestion is a 429 right after another 429 (:meth:`RateLimiter.back_off`; a lone
+429 is only retried, so that sporadic ones cost one request a wait, not the whole process): it holds
+every thread of the process until the server's ``Retry-After`` and cuts the process's share of the
+limit by :data:`DECREASE`, once per congestion (429s to requests sent before the cut are the same
+congestion); without congestion the share grows back by :data:`GROWTH` a second, to the whole
+limit. A process alone never sees a 429, so it keeps the whole limit.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class RateLimiter:
         self._cut_share = 1.0  # the share at the last cut, growing back from self._cut_at
         self._cut_at = -math.inf
         self._paused_until = -math.inf
+        self._previous_429 = False  # whether the last answer was a 429: two in a row are congestion
 
     def share(self, now: float | None = None) -> float:
         """The share of the limit this limiter admits now (1.0 unless 429s cut it)."""
@@ -174,11 +176,22 @@ class RateLimiter:
                 wait = self._paused_until - self._clock()
         return waited
 
+    def answered(self) -> None:
+        """The server answered a request with something other than 429."""
+        self._previous_429 = False
+
     def back_off(self, retry_after: float | None, sent_at: float) -> None:
-        """The server answered 429 to a request admitted at ``sent_at`` (this limiter's clock): hold
-        every request until ``retry_after`` (1 s when not given) and, for an adaptive limiter, cut the
-        share once per congestion."""
+        """The server answered 429 to a request admitted at ``sent_at`` (this limiter's clock).
+
+        A 429 alone only makes its own request wait (the caller does). A 429 right after another (the
+        answers of the requests in flight when the account's budget ran out) is congestion: every
+        request is held until ``retry_after`` (1 s when not given) and, for an adaptive limiter, the
+        share is cut, once per congestion.
+        """
         with self._lock:
+            congested, self._previous_429 = self._previous_429, True
+            if not congested:
+                return
             now = self._clock()
             pause = retry_after if retry_after is not None else 1.0
             self._paused_until = max(self._paused_until, now + pause)

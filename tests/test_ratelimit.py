@@ -125,14 +125,31 @@ def test_shared_limiter_is_per_account_and_limit():
 
 # --- adaptive: other users of the same key ----------------------------------------------------------
 
-def test_a_429_holds_every_request_until_retry_after():
+def congest(limiter: RateLimiter, retry_after: float | None, sent_at: float) -> None:
+    """Two 429s in a row: the account's budget ran out."""
+    limiter.back_off(retry_after, sent_at)
+    limiter.back_off(retry_after, sent_at)
+
+
+def test_a_lone_429_holds_nothing_and_cuts_nothing():
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s"), adaptive=True, clock=clock, sleep=clock.sleep)
+    for _ in range(20):  # sporadic 429s among answers: only their own requests wait (the client does)
+        limiter.back_off(1.0, sent_at=clock.now)
+        limiter.answered()
+        clock.now += 0.01
+    assert limiter.try_acquire() == 0.0
+    assert limiter.share() == 1.0
+
+
+def test_congestion_holds_every_request_until_retry_after():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s"), clock=clock, sleep=clock.sleep)
-    limiter.back_off(2.5, sent_at=clock.now)
+    congest(limiter, 2.5, sent_at=clock.now)
     assert limiter.try_acquire() == pytest.approx(2.5)
     assert limiter.acquire() == pytest.approx(2.5)
     assert clock.now == pytest.approx(1002.5)
-    assert limiter.share() == 1.0  # not adaptive: paused, never cut
+    assert limiter.share() == 1.0  # not adaptive: held, never cut
 
 
 def test_acquire_sleeps_past_a_pause_that_began_while_it_waited():
@@ -142,8 +159,8 @@ def test_acquire_sleeps_past_a_pause_that_began_while_it_waited():
 
     def sleep(seconds: float) -> None:
         clock.sleep(seconds)
-        if len(clock.slept) == 1:  # another thread's request was answered 429 meanwhile
-            limiter.back_off(3.0, sent_at=clock.now)
+        if len(clock.slept) == 1:  # other threads' requests were answered 429 meanwhile
+            congest(limiter, 3.0, sent_at=clock.now)
 
     limiter._sleep = sleep
     assert limiter.acquire() == pytest.approx(4.0)
@@ -154,20 +171,20 @@ def test_adaptive_share_is_cut_once_per_congestion_and_grows_back():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
     sent = clock.now
-    limiter.back_off(1.0, sent_at=sent)
+    congest(limiter, 1.0, sent_at=sent)
     assert limiter.share() == pytest.approx(DECREASE)
-    # Three more requests sent before the cut come back 429 too: the same congestion, no further cut.
+    # More requests sent before the cut come back 429 too: the same congestion, no further cut.
     for _ in range(3):
         limiter.back_off(1.0, sent_at=sent)
     assert limiter.share() == pytest.approx(DECREASE)
     clock.now += 10
     assert limiter.share() == pytest.approx(DECREASE * (1 + GROWTH) ** 10)
-    limiter.back_off(1.0, sent_at=clock.now)  # a new congestion: cut again, from the grown share
+    limiter.back_off(1.0, sent_at=clock.now)  # still 429s in a row, to a request sent after the cut: cut again
     assert limiter.share() == pytest.approx(DECREASE * DECREASE * (1 + GROWTH) ** 10)
     clock.now += 10_000
     assert limiter.share() == 1.0
     for _ in range(40):
-        limiter.back_off(None, sent_at=clock.now)
+        congest(limiter, None, sent_at=clock.now)
         clock.now += 0.001
     assert limiter.share() == pytest.approx(MIN_SHARE, rel=0.01)
 
@@ -175,13 +192,13 @@ def test_adaptive_share_is_cut_once_per_congestion_and_grows_back():
 def test_adaptive_share_scales_every_window():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
-    limiter.back_off(0.0, sent_at=clock.now)
+    congest(limiter, 0.0, sent_at=clock.now)
     admitted = []
     for _ in range(600):
         limiter.acquire()
         admitted.append(clock.now)
-    clock_share = limiter.share()
-    assert clock_share < 1.0
+    share = limiter.share()
+    assert share < 1.0
     # At a share of one half (growing slowly), about 25 per second and 500 per minute.
     assert max_in_any_window(admitted[:100], 1.0) <= 26
-    assert max_in_any_window(admitted, 60.0) <= int(1000 * clock_share) + 1
+    assert max_in_any_window(admitted, 60.0) <= int(1000 * share) + 1
