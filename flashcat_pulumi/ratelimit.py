@@ -12,12 +12,20 @@ or earlier than they left still fit the server's count; the emulator calls
 
 The account's limit is shared by everything using its key: two stacks deploying at once, a CI
 matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
-shares a link. Congestion is a 429 right after another 429 (:meth:`RateLimiter.back_off`; a lone
-429 is only retried, so that sporadic ones cost one request a wait, not the whole process): it holds
-every thread of the process until the server's ``Retry-After`` and cuts the process's share of the
-limit by :data:`DECREASE`, once per congestion (429s to requests sent before the cut are the same
-congestion); without congestion the share grows back by :data:`GROWTH` a second, to the whole
-limit. A process alone never sees a 429, so it keeps the whole limit.
+shares a link, with two rules:
+
+* Congestion is a 429 right after another 429 (:meth:`RateLimiter.back_off`). A lone 429 is only
+  retried after its ``Retry-After``, so that sporadic ones cost one request a wait, not the whole
+  process. Congestion holds every thread of the process until the server's ``Retry-After``.
+* Congestion also paces the process: from then on it sends at most :data:`DECREASE` times the rate
+  it was really sending at just before (measured over :data:`RATE_SPAN` seconds, as TCP Westwood
+  measures its bandwidth, rather than halving a nominal share the process may not have been using),
+  once per congestion (429s to requests sent before the cut are the same congestion). The pace grows
+  by :data:`GROWTH` a second and ends once it reaches the limit's peak rate. The pace spaces
+  requests evenly and never shrinks a window retroactively: a process that has just sent a burst
+  goes on at the new pace at once instead of waiting for its own burst to leave a one-minute window.
+
+A process alone never sees a 429 from the limit it paces itself to, so it keeps the whole limit.
 """
 
 from __future__ import annotations
@@ -36,8 +44,9 @@ __all__ = [
     "DECREASE",
     "DEFAULT_LIMIT",
     "GROWTH",
-    "MIN_SHARE",
+    "MIN_PACE",
     "PREVIEW_LIMIT",
+    "RATE_SPAN",
     "RateLimit",
     "RateLimiter",
     "Window",
@@ -96,17 +105,18 @@ DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
 """``POST /schedule/preview``, per account (docs/flashduty-api.md §5)."""
 
-DECREASE = 0.5
-"""The share of the limit a process keeps after a 429 (multiplicative decrease)."""
+DECREASE = 0.7
+"""After congestion, the fraction of its measured sending rate a process goes on at."""
 
-GROWTH = 0.02
-"""How fast the share grows back without 429s: by this fraction of itself every second. Slow on
-purpose: ten processes at a tenth of the limit each take ~35 s to grow back into a 429, so 429s stay
-a few per cent of their requests."""
+GROWTH = 0.05
+"""How fast the pace grows back without congestion: by this fraction of itself every second (from
+0.7 back to the rate it was cut from in about 7 s)."""
 
-MIN_SHARE = 0.01
-"""The smallest share of the limit a process is cut to (one request per second of 50/s, at least one
-per window)."""
+MIN_PACE = 0.01
+"""The slowest pace, as a fraction of the limit's peak rate (0.5 requests a second of 50/s)."""
+
+RATE_SPAN = 2.0
+"""Seconds over which a process's sending rate is measured when congestion cuts it."""
 
 CLIENT_MARGIN = 0.1
 """Seconds added to every window on the client side: network and scheduling jitter between leaving
@@ -115,7 +125,7 @@ the client and arriving at the server (new connections arrive ~10 ms late, threa
 
 class RateLimiter:
     """A thread-safe sliding-log limiter over one or more windows, each lengthened by ``margin`` seconds;
-    ``adaptive`` limiters also take a share of the limit that 429s cut and time grows back (above)."""
+    ``adaptive`` limiters also pace themselves after congestion (above)."""
 
     def __init__(self, limit: RateLimit | Iterable[Window], *, margin: float = 0.0, adaptive: bool = False,
                  clock: Callable[[], float] = time.monotonic,
@@ -128,27 +138,35 @@ class RateLimiter:
         self._lock = threading.Lock()
         # Admission times (possibly in the near future for reserved slots), non-decreasing.
         self._log: deque[float] = deque(maxlen=max(w.limit for w in self.limit.windows))
-        self._cut_share = 1.0  # the share at the last cut, growing back from self._cut_at
+        self._peak = max(w.limit / w.seconds for w in self.limit.windows)
+        self._longest = max(w.seconds for w in self.limit.windows)
+        self._started: float | None = None  # the first admission: the rate is measured from there at most
+        self._cut_rate = math.inf  # the pace set at the last cut, growing back from self._cut_at
         self._cut_at = -math.inf
         self._paused_until = -math.inf
         self._previous_429 = False  # whether the last answer was a 429: two in a row are congestion
 
-    def share(self, now: float | None = None) -> float:
-        """The share of the limit this limiter admits now (1.0 unless 429s cut it)."""
+    def pace(self, now: float | None = None) -> float | None:
+        """The requests per second this limiter paces itself to now; ``None`` when not paced."""
         now = self._clock() if now is None else now
-        if self._cut_share >= 1.0:
-            return 1.0
-        return min(1.0, self._cut_share * (1 + GROWTH) ** max(now - self._cut_at, 0.0))
+        rate = self._cut_rate * (1 + GROWTH) ** max(now - self._cut_at, 0.0)
+        return None if rate >= self._peak else rate
 
     def _earliest(self, now: float) -> float:
-        """The earliest time at or after ``now`` at which one more event keeps every window."""
+        """The earliest time at or after ``now`` at which one more event keeps every window and the pace."""
         earliest = max(now, self._paused_until)
-        share = self.share(now)
         for window in self.limit.windows:
-            limit = window.limit if share >= 1.0 else max(1, int(window.limit * share))
-            if len(self._log) >= limit:
-                earliest = max(earliest, self._log[-limit] + window.seconds + self.margin)
+            if len(self._log) >= window.limit:
+                earliest = max(earliest, self._log[-window.limit] + window.seconds + self.margin)
+        rate = self.pace(now)
+        if rate is not None and self._log:
+            earliest = max(earliest, self._log[-1] + 1 / rate)
         return earliest
+
+    def _admit(self, at: float) -> None:
+        if self._started is None:
+            self._started = at
+        self._log.append(at)
 
     def try_acquire(self) -> float:
         """Admit one event now and return 0.0, or admit nothing and return the seconds to wait."""
@@ -156,7 +174,7 @@ class RateLimiter:
             now = self._clock()
             slot = self._earliest(now)
             if slot <= now:
-                self._log.append(now)
+                self._admit(now)
                 return 0.0
             return slot - now
 
@@ -166,7 +184,7 @@ class RateLimiter:
         with self._lock:
             now = self._clock()
             slot = self._earliest(now)
-            self._log.append(slot)
+            self._admit(slot)
         waited = 0.0
         wait = slot - now
         while wait > 0:
@@ -185,19 +203,28 @@ class RateLimiter:
 
         A 429 alone only makes its own request wait (the caller does). A 429 right after another (the
         answers of the requests in flight when the account's budget ran out) is congestion: every
-        request is held until ``retry_after`` (1 s when not given) and, for an adaptive limiter, the
-        share is cut, once per congestion.
+        request is held until ``retry_after`` (1 s when not given, at most the longest window) and an
+        adaptive limiter is paced, once per congestion.
         """
         with self._lock:
             congested, self._previous_429 = self._previous_429, True
             if not congested:
                 return
             now = self._clock()
-            pause = retry_after if retry_after is not None else 1.0
+            pause = min(retry_after if retry_after is not None else 1.0, self._longest)
             self._paused_until = max(self._paused_until, now + pause)
             if self.adaptive and sent_at > self._cut_at:
-                self._cut_share = max(MIN_SHARE, self.share(now) * DECREASE)
+                sending = self._sending_rate(sent_at)
+                paced = self.pace(now)
+                base = sending if paced is None else min(sending, paced)
+                self._cut_rate = max(MIN_PACE * self._peak, base * DECREASE)
                 self._cut_at = now
+
+    def _sending_rate(self, at: float) -> float:
+        """Admissions per second over the :data:`RATE_SPAN` seconds up to ``at`` (less if it began later)."""
+        since = max(at - RATE_SPAN, self._started if self._started is not None else at)
+        sent = sum(1 for admitted in self._log if since <= admitted <= at)
+        return sent / max(at - since, 1 / self._peak)
 
 
 _SHARED: dict[tuple[str, RateLimit], RateLimiter] = {}

@@ -12,7 +12,7 @@ from flashcat_pulumi.ratelimit import (
     DECREASE,
     DEFAULT_LIMIT,
     GROWTH,
-    MIN_SHARE,
+    MIN_PACE,
     PREVIEW_LIMIT,
     RateLimit,
     RateLimiter,
@@ -139,22 +139,29 @@ def test_a_lone_429_holds_nothing_and_cuts_nothing():
         limiter.answered()
         clock.now += 0.01
     assert limiter.try_acquire() == 0.0
-    assert limiter.share() == 1.0
+    assert limiter.pace() is None
 
 
 def test_congestion_holds_every_request_until_retry_after():
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit.parse("50/s"), clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), clock=clock, sleep=clock.sleep)
     congest(limiter, 2.5, sent_at=clock.now)
     assert limiter.try_acquire() == pytest.approx(2.5)
     assert limiter.acquire() == pytest.approx(2.5)
     assert clock.now == pytest.approx(1002.5)
-    assert limiter.share() == 1.0  # not adaptive: held, never cut
+    assert limiter.pace() is None  # not adaptive: held, never paced
+
+
+def test_a_pause_lasts_at_most_the_longest_window():
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), clock=clock, sleep=clock.sleep)
+    congest(limiter, 86_400.0, sent_at=clock.now)  # no window of the limit needs a day to free up
+    assert limiter.try_acquire() == pytest.approx(60.0)
 
 
 def test_acquire_sleeps_past_a_pause_that_began_while_it_waited():
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit.parse("1/s"), clock=clock)
+    limiter = RateLimiter(RateLimit.parse("1/s,60/min"), clock=clock)
     assert limiter.try_acquire() == 0.0
 
     def sleep(seconds: float) -> None:
@@ -167,38 +174,52 @@ def test_acquire_sleeps_past_a_pause_that_began_while_it_waited():
     assert clock.slept == [pytest.approx(1.0), pytest.approx(3.0)]
 
 
-def test_adaptive_share_is_cut_once_per_congestion_and_grows_back():
+def send(limiter: RateLimiter, clock: FakeClock, count: int, every: float) -> None:
+    """``count`` requests admitted ``every`` seconds apart."""
+    for _ in range(count):
+        assert limiter.try_acquire() == 0.0
+        clock.now += every
+
+
+def test_congestion_paces_the_process_below_the_rate_it_was_really_sending_at():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
-    sent = clock.now
-    congest(limiter, 1.0, sent_at=sent)
-    assert limiter.share() == pytest.approx(DECREASE)
+    send(limiter, clock, 40, 0.1)  # 10 requests/s, a fifth of what the limit allows
+    sent = clock.now - 0.1
+    congest(limiter, 0.0, sent_at=sent)
+    # Westwood, not a halved share: 0.7 × the 10/s really sent, where half of 50/s would change nothing.
+    assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.06)
+    paced = limiter.pace()
     # More requests sent before the cut come back 429 too: the same congestion, no further cut.
     for _ in range(3):
         limiter.back_off(1.0, sent_at=sent)
-    assert limiter.share() == pytest.approx(DECREASE)
+    assert limiter.pace() == paced
     clock.now += 10
-    assert limiter.share() == pytest.approx(DECREASE * (1 + GROWTH) ** 10)
+    assert limiter.pace() == pytest.approx(paced * (1 + GROWTH) ** 10)
     limiter.back_off(1.0, sent_at=clock.now)  # still 429s in a row, to a request sent after the cut: cut again
-    assert limiter.share() == pytest.approx(DECREASE * DECREASE * (1 + GROWTH) ** 10)
-    clock.now += 10_000
-    assert limiter.share() == 1.0
-    for _ in range(40):
-        congest(limiter, None, sent_at=clock.now)
-        clock.now += 0.001
-    assert limiter.share() == pytest.approx(MIN_SHARE, rel=0.01)
+    assert limiter.pace() < paced
+    clock.now += 120
+    assert limiter.pace() is None  # grown back to the peak rate: no pacing any more
+    for _ in range(100):
+        limiter.acquire()
+        congest(limiter, 0.0, sent_at=clock.now)
+    assert limiter.pace() == pytest.approx(MIN_PACE * 50, rel=0.01)
 
 
-def test_adaptive_share_scales_every_window():
+def test_the_pace_spaces_requests_and_never_shrinks_a_window_retroactively():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
-    congest(limiter, 0.0, sent_at=clock.now)
+    burst = [clock.now + k * 0.0201 for k in range(900)]
+    send(limiter, clock, 900, 0.0201)  # a burst at the full 50/s: 900 of the minute's 1000 in 18 s
+    congest(limiter, 0.0, sent_at=clock.now - 0.0201)
+    pace = limiter.pace()
+    assert pace == pytest.approx(50 * DECREASE, rel=0.02)
+    # The next request goes out at the new pace, not once the burst has left the one-minute window.
+    assert limiter.acquire() == pytest.approx(1 / pace - 0.0201, rel=0.01)  # after the burst's last request
     admitted = []
-    for _ in range(600):
+    for _ in range(300):
         limiter.acquire()
         admitted.append(clock.now)
-    share = limiter.share()
-    assert share < 1.0
-    # At a share of one half (growing slowly), about 25 per second and 500 per minute.
-    assert max_in_any_window(admitted[:100], 1.0) <= 26
-    assert max_in_any_window(admitted, 60.0) <= int(1000 * share) + 1
+    assert max_in_any_window(admitted[:60], 1.0) <= round(pace * (1 + GROWTH) ** 2) + 1
+    assert max_in_any_window(burst + admitted, 60.0) <= 1000  # the account's windows still hold
+    assert max_in_any_window(burst + admitted, 1.0) <= 50

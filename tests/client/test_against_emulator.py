@@ -446,10 +446,14 @@ def test_list_schedules_pages_past_100(fast_emu):
 def test_limiter_keeps_50_per_second_from_8_threads(emu):
     with client_for(emu) as c, ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: c.get_member_info(), range(160)))
-    times = [r.time for r in emu.requests]
-    assert len(times) == 160
-    assert all(r.status == 200 for r in emu.requests)
-    assert max_in_any_window(times, 1.0) <= 50
+    admitted = [r.time for r in emu.requests if r.status == 200]
+    refused = [r for r in emu.requests if r.status == 429]
+    assert len(admitted) == 160
+    assert max_in_any_window(admitted, 1.0) <= 50
+    # The client sends at most 50 in any 1.1 s (its margin); a request that reaches the server more
+    # than the margin late (a loaded machine: this test's emulator shares the process and its GIL)
+    # can still meet a full window there, and is retried. Nearly all of them must fit, though.
+    assert len(refused) <= 8, f"{len(refused)} of {len(emu.requests)} requests answered 429"
     # That the limiter admits up to the limit without waiting is checked on a fake clock
     # (tests/test_ratelimit.py); a lower bound on real throughput here would fail on a busy machine.
 
