@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pulumi
@@ -1438,11 +1438,40 @@ def _external(layer: ScheduleLayer, render: Callable[[int], PersonRef]) -> dict[
     return {"name": layer.display_name, "start": layer.start, "end": layer.end, "person_ids": people}
 
 
-LOOK_BACK, LOOK_AHEAD = 30 * DAY, 14 * DAY
-"""The window read with a schedule: a shift that began up to 30 days ago, and the next two weeks
-(``/schedule/info`` takes windows under 45 days)."""
+READ_SPAN = 44 * DAY
+"""The window read with a schedule (``/schedule/info`` takes windows under 45 days)."""
+LOOK_BACK_UNKNOWN = 8 * DAY
+"""How much of :data:`READ_SPAN` lies before now when the layers' rotations are not known yet: the
+start of a weekly shift."""
 _MORE_WINDOWS = 3
 """Further windows read, at most, to find where a long shift began or to list the upcoming shifts."""
+
+
+def _look_back(layers: Any) -> int:
+    """How much of the read window lies before now: enough to see where the current shift began (the
+    longest rotation of ``layers``, canonical inputs, plus an hour), a day at least, 30 days at most;
+    the rest of the window shows the upcoming shifts. One read then usually covers both."""
+    periods = []
+    for layer in _listed(layers):
+        if not isinstance(layer, Mapping):
+            continue
+        unit, value, duration = layer.get("rotation_unit"), layer.get("rotation_value"), layer.get("rotation_duration")
+        with contextlib.suppress(FormError, TypeError, ValueError):
+            if isinstance(unit, str) and isinstance(value, int | float) and value > 0:
+                periods.append(int(value) * (31 * DAY if unit == "month" else _UNIT_SECONDS[_rotation_unit(unit)]))
+            elif duration:
+                periods.append(parse_duration(duration))
+    if not periods:
+        return LOOK_BACK_UNKNOWN
+    return min(max(max(periods) + HOUR, DAY), 30 * DAY)
+
+
+class _Read(NamedTuple):
+    """A schedule as ``/schedule/info`` returned it, and the window ``[start, end)`` of its shifts."""
+
+    schedule: ScheduleItem
+    start: int
+    end: int
 
 
 def _role(role_id: int) -> str:
@@ -1477,17 +1506,17 @@ class ScheduleProvider(FlashdutyProvider):
 
     def read_resource(self, id_: str, previous: dict[str, Any]) -> ReadResult:
         try:
-            schedule = self._read(int(id_))
+            read = self._read(int(id_), previous)
         except NotFound as missing:
             self.confirm_gone(id_, previous.get("schedule_name", id_), missing, lambda: self._listed(int(id_)))
             return ReadResult(None, {})
-        outputs = self._outputs(schedule, previous)
+        outputs = self._outputs(read, previous)
         inputs = {key: outputs[key] for key in self.stored}
         return ReadResult(id_, _with_secrets(outputs), _with_secrets(inputs))
 
     def update_resource(self, id_: str, inputs: dict[str, Any]) -> UpdateResult:
         self._write(int(id_), inputs, self._resolver(inputs))
-        return UpdateResult(_with_secrets(self._outputs(self._read(int(id_)), inputs)))
+        return UpdateResult(_with_secrets(self._outputs(self._read(int(id_), inputs), inputs)))
 
     def delete_resource(self, id_: str, previous: dict[str, Any]) -> None:
         self.delete_refusing_references(
@@ -1503,10 +1532,12 @@ class ScheduleProvider(FlashdutyProvider):
         """Resolve (and verify) every person of the inputs up front, so a bad one fails before any write."""
         return self.directory.person_ids(schedule_people(inputs)).__getitem__
 
-    def _read(self, schedule_id: int, *, now: int | None = None) -> ScheduleItem:
-        """The schedule with the shifts of ``[now - LOOK_BACK, now + LOOK_AHEAD)``."""
-        now = int(time.time()) if now is None else now
-        return self.client.get_schedule(schedule_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD)
+    def _read(self, schedule_id: int, previous: Mapping[str, Any]) -> _Read:
+        """The schedule with the shifts of a :data:`READ_SPAN` around now, placed by the rotations of
+        ``previous`` (inputs or the state) with :func:`_look_back`."""
+        start = int(time.time()) - _look_back(previous.get("layers"))
+        end = start + READ_SPAN
+        return _Read(self.client.get_schedule(schedule_id, start=start, end=end), start, end)
 
     def _write(self, schedule_id: int, inputs: dict[str, Any], person_id: Callable[[PersonRef], int]) -> None:
         """Read-modify-write: send the whole schedule, keeping the override layers the program does not
@@ -1545,7 +1576,7 @@ class ScheduleProvider(FlashdutyProvider):
     def _finish(self, schedule_id: int, inputs: dict[str, Any]) -> dict[str, Any]:
         """A created schedule disabled when the program says so, and read back."""
         self._apply_enabled(schedule_id, inputs, disabled=False)
-        return self._outputs(self._read(schedule_id), inputs)
+        return self._outputs(self._read(schedule_id, inputs), inputs)
 
     def _zone_offset(self, previous: Mapping[str, Any], time_zone: str) -> Any:
         """The zone offset the stored layers were written with: the one in the state, else (adopting,
@@ -1562,13 +1593,12 @@ class ScheduleProvider(FlashdutyProvider):
                     return render_offset(delta_at(zone, account_zone, now) if delta is None else delta)
         return None
 
-    def _outputs(self, schedule: ScheduleItem, previous: dict[str, Any]) -> dict[str, Any]:
+    def _outputs(self, read: _Read, previous: dict[str, Any]) -> dict[str, Any]:
         """What the server stored, in the program's canonical form, plus the computed outputs."""
+        schedule = read.schedule
         time_zone = previous.get("time_zone") or self.settings.time_zone or self.account_time_zone()
         now = int(time.time())
-        # At least the current shift and the next one, which next_oncall shows whatever the count.
-        shifts = self._shifts(schedule, now, count=max(1, int(previous.get("upcoming_shift_count",
-                                                                           DEFAULT_UPCOMING_SHIFTS))))
+        shifts = self._shifts(read, now, count=int(previous.get("upcoming_shift_count", DEFAULT_UPCOMING_SHIFTS)))
         everyone = {pid for layer in schedule.layers for group in layer.groups for pid in group.person_ids}
         everyone.update(pid for shift in shifts for pid in shift.group.person_ids)
         emails = self.directory.emails(everyone)
@@ -1602,34 +1632,35 @@ class ScheduleProvider(FlashdutyProvider):
                                      if isinstance(ref, int | str) and not isinstance(ref, bool))
         return {place: {known[ref]: ref for ref in refs if ref in known} for place, refs in places.items()}
 
-    def _shifts(self, schedule: ScheduleItem, now: int, *, count: int) -> list[ScheduleCalculatedSchedule]:
-        """The shift covering ``now`` (from where it really began) and the ones after it, ``count`` + 1
-        at most, from the server's computed ``final_schedule``."""
-        window_start = now - LOOK_BACK
+    def _shifts(self, read: _Read, now: int, *, count: int) -> list[ScheduleCalculatedSchedule]:
+        """The shift covering ``now`` (from where it really began) and the ones after it, from the
+        server's computed ``final_schedule``: ``count`` of them and at least two (``next_oncall``), each
+        whole (one that runs to the window's end may go on after it, so later windows are read then)."""
+        schedule, window_start, end = read
+        need = max(count, 2)
         pieces = [piece for piece in (schedule.final_schedule.schedules if schedule.final_schedule else [])
                   if piece.end > now]
         if pieces and pieces[0].start <= window_start:
             pieces[0] = self._began(schedule.schedule_id, pieces[0], window_start)
-        end = now + LOOK_AHEAD
         for _ in range(_MORE_WINDOWS):
-            if len(pieces) > count:
+            if len(pieces) > need or (len(pieces) == need and pieces[-1].end < end):
                 break
-            later = self._pieces(schedule.schedule_id, end, end + LOOK_AHEAD)
+            later = self._pieces(schedule.schedule_id, end, end + READ_SPAN)
             if pieces and later and later[0].start == pieces[-1].end and _same_shift(later[0], pieces[-1]):
                 pieces[-1] = pieces[-1].model_copy(update={"end": later.pop(0).end})
             pieces += later
-            end += LOOK_AHEAD
-        return pieces[:count + 1]
+            end += READ_SPAN
+        return pieces[:need]
 
     def _began(self, schedule_id: int, piece: ScheduleCalculatedSchedule,
                window_start: int) -> ScheduleCalculatedSchedule:
         """``piece`` starting where its shift really began, when that is before the window read."""
         for _ in range(_MORE_WINDOWS):
-            earlier = self._pieces(schedule_id, window_start - LOOK_AHEAD, window_start)
+            earlier = self._pieces(schedule_id, window_start - READ_SPAN, window_start)
             if not earlier or earlier[-1].end != piece.start or not _same_shift(earlier[-1], piece):
                 break
             piece = piece.model_copy(update={"start": earlier[-1].start})
-            window_start -= LOOK_AHEAD
+            window_start -= READ_SPAN
             if earlier[-1].start > window_start:
                 break
         return piece

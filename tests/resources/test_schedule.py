@@ -18,6 +18,7 @@ from flashcat_pulumi.resources import schedule as schedule_module
 from flashcat_pulumi.resources._base import plain, to_input
 from flashcat_pulumi.resources.schedule import (
     APP_WEBHOOKS,
+    LOOK_BACK_UNKNOWN,
     OVERRIDE_PREFIX,
     ROBOT_WEBHOOKS,
     Group,
@@ -31,6 +32,7 @@ from flashcat_pulumi.resources.schedule import (
     ScheduleProvider,
     Webhook,
     WebhookArgs,
+    _look_back,
     check_schedule,
     schedule_from_wire,
     schedule_meaning,
@@ -814,3 +816,15 @@ def test_create_and_update_send_the_checked_inputs_without_validating_them_again
     parsed.clear()
     provider.update(created.id, created.outs, as_engine_sends({**inputs, "description": "changed"}))
     assert parsed == ["SRE primary"]  # the read-modify-write reads nothing into inputs, only the answer
+
+
+@pytest.mark.parametrize(("layers", "days"), [
+    (None, LOOK_BACK_UNKNOWN / 86400),
+    ([{"rotation_duration": "12h"}], 1),  # a day at least
+    ([{"rotation_unit": "day", "rotation_value": 3}, {"rotation_duration": "1w"}], 7 + 1 / 24),
+    ([{"rotation_unit": "week", "rotation_value": 2}], 14 + 1 / 24),
+    ([{"rotation_unit": "month", "rotation_value": 1}], 30),  # 30 days at most: the rest shows what is next
+    ([{"rotation_unit": "fortnight", "rotation_value": 1}, "not a layer"], LOOK_BACK_UNKNOWN / 86400),
+])
+def test_the_read_window_looks_back_one_rotation(layers, days):
+    assert _look_back(layers) == pytest.approx(days * 86400)

@@ -5,6 +5,7 @@ reviewer reads, and errors as the user sees them."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def client(emu: Emulator) -> Iterator[FlashdutyClient]:
         yield c
 
 
-def stack(name: str, *, rotation: str = "1w", handoff: str = "mon 09:00", description: str = "primary",
+def stack(name: str, *, rotation: str = "1w", handoff: str | None = "mon 09:00", description: str = "primary",
           overrides: list | None = None, notify: fd.Notify | None = None, adopt: bool = False, team: bool = True,
           time_zone: str = "Asia/Shanghai"):
     """A program: team ``name`` and schedule ``name primary`` owned by it."""
@@ -114,6 +115,33 @@ def test_preview_and_refresh_after_up_are_no_ops(engine):
     assert set(refresh.steps.values()) == {"read"}
     assert engine.preview(program).steps == {"team": "same", "schedule": "same"}
     assert engine.up(program).steps == {"team": "same", "schedule": "same"}
+
+
+def api_calls(emu: Emulator, operation) -> dict[str, int]:
+    """The API requests ``operation()`` made, by path."""
+    emu.clear_requests()
+    operation()
+    return dict(Counter(record.path for record in emu.requests))
+
+
+@pytest.mark.parametrize(("rotation", "handoff"), [("1d", None), ("1w", "mon 09:00")])
+def test_api_calls_per_operation(engine, emu, rotation, handoff):
+    """create 3 (the name check, the create, one read), update 3 (read, write, read back), refresh 1,
+    delete 1, a preview without changes 0: one read shows the current shift from where it began and
+    the five upcoming ones, for daily and weekly rotations alike (the read window is placed by the
+    layers' rotation)."""
+    def program(description: str = "primary"):
+        return stack(f"Calls {rotation}", rotation=rotation, handoff=handoff, team=False, description=description)
+
+    engine.up(program())  # people verified once per process; not what is counted here
+    engine.destroy()
+    assert api_calls(emu, lambda: engine.up(program())) == {
+        "/schedule/list": 1, "/schedule/create": 1, "/schedule/info": 1}
+    assert api_calls(emu, lambda: engine.preview(program())) == {}
+    assert api_calls(emu, engine.refresh) == {"/schedule/info": 1}
+    assert api_calls(emu, lambda: engine.up(program("changed"))) == {"/schedule/info": 2, "/schedule/update": 1}
+    assert len(engine.entry("schedule").outputs["upcoming_shifts"]) == 5
+    assert api_calls(emu, engine.destroy) == {"/schedule/delete": 1}
 
 
 def test_one_person_by_email_in_one_place_and_by_id_in_another_is_no_drift(engine):
