@@ -23,9 +23,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 
-from flashcat_pulumi.client import FlashdutyClient
+from flashcat_pulumi.client import BATCH_SIZE, FlashdutyClient
 from flashcat_pulumi.errors import Mismatch, PersonMismatch, UnknownPeople
-from flashcat_pulumi.wire import PersonItem
+from flashcat_pulumi.wire import MemberInfoResponse, PersonItem
 
 __all__ = ["Directory", "PersonRef"]
 
@@ -39,6 +39,11 @@ class Directory:
     def __init__(self, client: FlashdutyClient) -> None:
         self._client = client
         self._lock = threading.Lock()
+        # One call at a time for what every thread needs at first (a run's first resources all start
+        # at once): the others wait for its answer instead of asking the same thing.
+        self._account_lock = threading.Lock()
+        self._lookup_lock = threading.Lock()
+        self._account: MemberInfoResponse | None = None
         self._members: dict[str, tuple[int, str]] | None = None
         """email -> (member id or the owner's account id, name), from /member/list and /member/info."""
         self._persons: dict[int, PersonItem] = {}
@@ -48,13 +53,20 @@ class Directory:
 
     # --- what the server says --------------------------------------------------------------------
 
+    def account(self) -> MemberInfoResponse:
+        """The account behind the app key (``/member/info``: its owner and time zone), read once."""
+        with self._account_lock:
+            if self._account is None:
+                self._account = self._client.get_member_info()
+            return self._account
+
     def _load_members(self) -> dict[str, tuple[int, str]]:
         """(Re)read the members and the account owner. Caller holds the lock."""
         members: dict[str, tuple[int, str]] = {}
         for member in self._client.list_members():
             if member.status != "deleted" and member.email:
                 members[member.email.lower()] = (member.member_id, member.member_name)
-        me = self._client.get_member_info()
+        me = self.account()
         if me.account_email and me.account_id:
             # The owner is a person (as "account") whose person id is the account id, but not a member.
             members.setdefault(me.account_email.lower(), (me.account_id, me.account_name))
@@ -63,14 +75,29 @@ class Directory:
 
     def _look_up(self, person_ids: Iterable[int]) -> None:
         """Ask ``/person/infos`` for the ids never asked before (one batched call for all of them)."""
+        with self._lookup_lock:
+            with self._lock:
+                wanted = [pid for pid in dict.fromkeys(person_ids)
+                          if pid not in self._persons and pid not in self._absent]
+            if not wanted:
+                return
+            asked = wanted + self._spare_members(set(wanted), BATCH_SIZE - len(wanted) % BATCH_SIZE)
+            found = {person.person_id: person for person in self._client.get_persons(asked)}
+            with self._lock:
+                self._persons.update(found)
+                self._absent.update(pid for pid in asked if pid not in found)
+
+    def _spare_members(self, asking: set[int], room: int) -> list[int]:
+        """Up to ``room`` member ids from the list already read, never asked about: they fill the batch
+        being sent anyway, so that the people of the resources still to come are usually verified by
+        then (one ``/person/infos`` call for a whole run on an account of up to 100 members)."""
+        if room == BATCH_SIZE:
+            return []
         with self._lock:
-            wanted = [pid for pid in dict.fromkeys(person_ids) if pid not in self._persons and pid not in self._absent]
-        if not wanted:
-            return
-        found = {person.person_id: person for person in self._client.get_persons(wanted)}
-        with self._lock:
-            self._persons.update(found)
-            self._absent.update(pid for pid in wanted if pid not in found)
+            members = [] if self._members is None else [member_id for member_id, _ in self._members.values()]
+            spare = [pid for pid in dict.fromkeys(members)
+                     if pid not in asking and pid not in self._persons and pid not in self._absent]
+        return spare[:room]
 
     def _person_with_email(self, email: str) -> int | None:
         """A person ``/person/infos`` has returned with this email. Caller holds the lock."""

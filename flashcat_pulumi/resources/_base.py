@@ -53,7 +53,6 @@ PersonInput = Any
 
 _CLIENTS: dict[tuple[Any, ...], tuple[FlashdutyClient, Directory]] = {}
 _CLIENTS_LOCK = threading.Lock()
-_ACCOUNT_ZONES: dict[FlashdutyClient, str] = {}
 
 
 def connection(settings: Settings) -> tuple[FlashdutyClient, Directory]:
@@ -160,15 +159,9 @@ class FlashdutyProvider(ResourceProvider):
         return connection(self.settings)
 
     def account_time_zone(self) -> str:
-        """The account's own time zone (``/member/info``), read once per process and connection;
+        """The account's own time zone (``/member/info``, read once per process and connection);
         ``""`` when the account has none. Raises :class:`FlashdutyError` (no app key, ...)."""
-        client = self.client
-        with _CLIENTS_LOCK:
-            if client in _ACCOUNT_ZONES:
-                return _ACCOUNT_ZONES[client]
-        zone = client.get_member_info().account_time_zone
-        with _CLIENTS_LOCK:
-            return _ACCOUNT_ZONES.setdefault(client, zone)
+        return self.directory.account().account_time_zone
 
     @property
     def client(self) -> FlashdutyClient:

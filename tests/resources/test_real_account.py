@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from engine import as_engine_sends
 
-from flashcat_pulumi.emulator import Emulator
+from flashcat_pulumi.client import FlashdutyClient
+from flashcat_pulumi.emulator import DEFAULT_PEOPLE, Emulator, SeedPerson
 from flashcat_pulumi.errors import CreateNotConfirmed, FlashdutyError, PersonMismatch
 from flashcat_pulumi.resources import _base
 from flashcat_pulumi.resources._zones import fixed_delta, shift_layer
@@ -37,7 +38,6 @@ def connect(emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("FLASHDUTY_TIME_ZONE", raising=False)
     # Per process in real use; here each test's emulator may reuse an earlier one's port.
     monkeypatch.setattr(_base, "_CLIENTS", {})
-    monkeypatch.setattr(_base, "_ACCOUNT_ZONES", {})
     return lambda provider=ScheduleProvider: provider()
 
 
@@ -83,10 +83,32 @@ def test_a_member_id_is_never_written_as_a_person_id(emulator, connect):
 
 
 @pytest.mark.emulator(member_ids="crossed", rate_limits=False)
+def test_crossed_member_ids_resolve_by_what_person_infos_says(emulator, connect):
+    """Alice's member id is Bob's person id. The one /person/infos call, its batch filled with the other
+    members' ids, also returns Alice's own person with her email: that is who is written."""
+    provider, teams = connect(), connect(TeamProvider)
+    assert member_id(emulator, "alice@example.com") == BOB  # the dangerous case
+    created = provider.create(checked(provider, schedule()))
+    layer = emulator.schedule(int(created.id))["layers"][0]
+    assert [member["person_ids"] for group in layer["groups"] for member in group["members"]] == [[ALICE]]
+    team = teams.create(checked(teams, {"team_name": "Crossed", "members": ["alice@example.com"]}))
+    assert emulator.team(int(team.id))["person_ids"] == [ALICE]
+    assert request_count(emulator, "/person/infos") == 1
+
+
+FILLERS = [SeedPerson(name=f"Filler {i}", email=f"filler{i}@example.com") for i in range(140)]
+
+
+@pytest.mark.emulator(member_ids="crossed", rate_limits=False, seed=[*FILLERS[:20], *DEFAULT_PEOPLE, *FILLERS[20:]])
 def test_a_member_id_that_is_someone_elses_person_id_is_refused(emulator, connect):
+    """As above in an account of 146 members, where the batch does not reach the member whose member
+    id is Alice's person id: nothing confirms who Alice is, so nothing is written."""
     provider, teams = connect(), connect(TeamProvider)
     alice = member_id(emulator, "alice@example.com")
-    assert alice == BOB  # the dangerous case: Alice's member id is Bob's person id
+    assert alice == BOB
+    with FlashdutyClient(base_url=emulator.base_url, app_key=emulator.app_key, rate_limit=None) as client:
+        listed = [member.member_id for member in client.list_members()]
+    assert listed.index(ALICE) >= 100  # the member whose member id is Alice's person id, past one batch
     with pytest.raises(PersonMismatch, match=rf"member_id {alice}, but /person/infos says person {alice} is "
                                              r"bob@example.com"):
         provider.create(checked(provider, schedule()))
