@@ -16,14 +16,18 @@ shares a link, with two rules:
 
 * Congestion is a 429 right after another 429 (:meth:`RateLimiter.back_off`). A lone 429 is only
   retried after its ``Retry-After``, so that sporadic ones cost one request a wait, not the whole
-  process. Congestion holds every thread of the process until the server's ``Retry-After``.
-* Congestion also paces the process: from then on it sends at most :data:`DECREASE` times the rate
-  it was really sending at just before (measured over :data:`RATE_SPAN` seconds, as TCP Westwood
-  measures its bandwidth, rather than halving a nominal share the process may not have been using),
-  once per congestion (429s to requests sent before the cut are the same congestion). The pace grows
-  by :data:`GROWTH` a second and ends once it reaches the limit's peak rate. The pace spaces
-  requests evenly and never shrinks a window retroactively: a process that has just sent a burst
-  goes on at the new pace at once instead of waiting for its own burst to leave a one-minute window.
+  process.
+* Congestion paces the process: from then on it sends at most :data:`DECREASE` times the rate at
+  which its requests were getting through just before (measured over :data:`RATE_SPAN` seconds, as
+  TCP Westwood measures its bandwidth: with others on the key that is about this process's share,
+  where halving a nominal share would take several cuts and many 429s to get there), once per
+  congestion (429s to requests sent before the cut can have shown are the same congestion). The
+  pace grows by :data:`GROWTH` a second and ends once it reaches the limit's peak rate. The pace
+  spaces requests evenly and never shrinks a window retroactively: a process that has just sent a
+  burst goes on at the new pace at once instead of waiting for its own burst to leave a one-minute
+  window.
+* When a congestion's ``Retry-After`` is longer than the shortest window (the one-minute budget ran
+  out), nothing gets through before then, and every thread of the process is held until then.
 
 A process alone never sees a 429 from the limit it paces itself to, so it keeps the whole limit.
 """
@@ -31,6 +35,7 @@ A process alone never sees a 429 from the limit it paces itself to, so it keeps 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 import threading
@@ -52,6 +57,8 @@ __all__ = [
     "Window",
     "shared_limiter",
 ]
+
+log = logging.getLogger(__name__)
 
 _UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0,
           "h": 3600.0, "hour": 3600.0}
@@ -105,20 +112,20 @@ DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
 """``POST /schedule/preview``, per account (docs/flashduty-api.md §5)."""
 
-DECREASE = 0.7
-"""After congestion, the fraction of its measured sending rate a process goes on at."""
+DECREASE = 0.8
+"""After congestion, the fraction of the rate that was getting through a process goes on at."""
 
-GROWTH = 0.05
+GROWTH = 0.03
 """How fast the pace grows back without congestion: by this fraction of itself every second (from
-0.7 back to the rate it was cut from in about 7 s)."""
+0.8 back to the rate it was cut from in about 8 s)."""
 
 MIN_PACE = 0.01
 """The slowest pace, as a fraction of the limit's peak rate (0.5 requests a second of 50/s)."""
 
 RATE_SPAN = 2.0
-"""Seconds over which a process's sending rate is measured when congestion cuts it."""
+"""Seconds over which the rate of requests getting through is measured when congestion cuts the pace."""
 
-CLIENT_MARGIN = 0.1
+CLIENT_MARGIN = 0.02
 """Seconds added to every window on the client side: network and scheduling jitter between leaving
 the client and arriving at the server (new connections arrive ~10 ms late, threads wait for the GIL)."""
 
@@ -140,11 +147,13 @@ class RateLimiter:
         self._log: deque[float] = deque(maxlen=max(w.limit for w in self.limit.windows))
         self._peak = max(w.limit / w.seconds for w in self.limit.windows)
         self._longest = max(w.seconds for w in self.limit.windows)
+        self._shortest = min(w.seconds for w in self.limit.windows)
         self._started: float | None = None  # the first admission: the rate is measured from there at most
         self._cut_rate = math.inf  # the pace set at the last cut, growing back from self._cut_at
         self._cut_at = -math.inf
-        self._paused_until = -math.inf
+        self._paused_from = self._paused_until = -math.inf
         self._previous_429 = False  # whether the last answer was a 429: two in a row are congestion
+        self._delivered: deque[float] = deque(maxlen=self._log.maxlen)  # when answers other than 429 came
 
     def pace(self, now: float | None = None) -> float | None:
         """The requests per second this limiter paces itself to now; ``None`` when not paced."""
@@ -196,35 +205,51 @@ class RateLimiter:
 
     def answered(self) -> None:
         """The server answered a request with something other than 429."""
-        self._previous_429 = False
+        with self._lock:
+            self._previous_429 = False
+            self._delivered.append(self._clock())
 
     def back_off(self, retry_after: float | None, sent_at: float) -> None:
         """The server answered 429 to a request admitted at ``sent_at`` (this limiter's clock).
 
         A 429 alone only makes its own request wait (the caller does). A 429 right after another (the
-        answers of the requests in flight when the account's budget ran out) is congestion: every
-        request is held until ``retry_after`` (1 s when not given, at most the longest window) and an
-        adaptive limiter is paced, once per congestion.
+        answers of the requests in flight when the account's budget ran out) is congestion. When its
+        ``retry_after`` (1 s when not given) is longer than the shortest window, a longer window's
+        budget ran out and nothing gets through before then: every request is held until then (at
+        most the longest window). An adaptive limiter is also paced, once per congestion; within the
+        shortest window the pace alone makes room, as the server's window frees at the rate it filled.
         """
         with self._lock:
             congested, self._previous_429 = self._previous_429, True
             if not congested:
                 return
             now = self._clock()
-            pause = min(retry_after if retry_after is not None else 1.0, self._longest)
-            self._paused_until = max(self._paused_until, now + pause)
-            if self.adaptive and sent_at > self._cut_at:
-                sending = self._sending_rate(sent_at)
+            # The same congestion until the cut can have shown: requests sent within the shortest
+            # window after it met a window still holding requests sent before it, and the rate getting
+            # through is measured over RATE_SPAN. (Cutting again sooner compounds: each cut would
+            # measure the one before it, and the process would end far below its share.)
+            if self.adaptive and sent_at > self._cut_at + self._shortest + RATE_SPAN:
+                delivered = self._delivered_rate(now)
                 paced = self.pace(now)
-                base = sending if paced is None else min(sending, paced)
+                base = delivered if paced is None else min(delivered, paced)
                 self._cut_rate = max(MIN_PACE * self._peak, base * DECREASE)
                 self._cut_at = now
+                log.warning("rate limit %s: two 429s in a row, so other users of the app key share it; "
+                            "pacing to %.1f requests/s (%.1f/s were getting through)", self.limit,
+                            self._cut_rate, delivered)
+            pause = min(retry_after if retry_after is not None else 1.0, self._longest)
+            if pause > self._shortest:  # a longer window's budget ran out: nothing gets through before then
+                self._paused_from = now
+                self._paused_until = max(self._paused_until, now + pause)
 
-    def _sending_rate(self, at: float) -> float:
-        """Admissions per second over the :data:`RATE_SPAN` seconds up to ``at`` (less if it began later)."""
+    def _delivered_rate(self, at: float) -> float:
+        """Answers other than 429 per second over the :data:`RATE_SPAN` seconds up to ``at`` (less if
+        the limiter began later), not counting a pause within them: the share of the account's limit
+        this process was getting while the others took the rest."""
         since = max(at - RATE_SPAN, self._started if self._started is not None else at)
-        sent = sum(1 for admitted in self._log if since <= admitted <= at)
-        return sent / max(at - since, 1 / self._peak)
+        delivered = sum(1 for answered in self._delivered if since <= answered <= at)
+        paused = max(0.0, min(at, self._paused_until) - max(since, self._paused_from))
+        return delivered / max(at - since - paused, 1 / self._peak)
 
 
 _SHARED: dict[tuple[str, RateLimit], RateLimiter] = {}

@@ -174,36 +174,64 @@ def test_acquire_sleeps_past_a_pause_that_began_while_it_waited():
     assert clock.slept == [pytest.approx(1.0), pytest.approx(3.0)]
 
 
-def send(limiter: RateLimiter, clock: FakeClock, count: int, every: float) -> None:
-    """``count`` requests admitted ``every`` seconds apart."""
-    for _ in range(count):
+def send(limiter: RateLimiter, clock: FakeClock, count: int, every: float, *, through: float = 1.0) -> None:
+    """``count`` requests admitted ``every`` seconds apart, a share ``through`` of them answered (evenly)."""
+    for k in range(count):
         assert limiter.try_acquire() == 0.0
+        if int((k + 1) * through) > int(k * through):
+            limiter.answered()
         clock.now += every
 
 
-def test_congestion_paces_the_process_below_the_rate_it_was_really_sending_at():
+def test_a_short_congestion_holds_nothing_and_a_long_one_holds_everything():
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), clock=clock, sleep=clock.sleep)
+    congest(limiter, 1.0, sent_at=clock.now)  # the 1-s budget: it frees as fast as it filled
+    assert limiter.try_acquire() == 0.0
+    congest(limiter, 20.0, sent_at=clock.now)  # the minute's budget: nothing gets through for 20 s
+    assert limiter.try_acquire() == pytest.approx(20.0)
+
+
+def test_congestion_paces_the_process_below_the_rate_getting_through():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
-    send(limiter, clock, 40, 0.1)  # 10 requests/s, a fifth of what the limit allows
+    send(limiter, clock, 40, 0.1)  # 10 requests/s go through, a fifth of what the limit allows
     sent = clock.now - 0.1
-    congest(limiter, 0.0, sent_at=sent)
-    # Westwood, not a halved share: 0.7 × the 10/s really sent, where half of 50/s would change nothing.
+    congest(limiter, 1.0, sent_at=sent)
+    # Westwood, not a halved share: 0.8 × the 10/s getting through, where half of 50/s would change nothing.
     assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.06)
     paced = limiter.pace()
-    # More requests sent before the cut come back 429 too: the same congestion, no further cut.
+    # 429s to requests sent before the cut could show (within a window, and the span the rate is
+    # measured over) are the same congestion: no further cut.
     for _ in range(3):
-        limiter.back_off(1.0, sent_at=sent)
-    assert limiter.pace() == paced
+        clock.now += 1.0
+        congest(limiter, 1.0, sent_at=clock.now)
+    assert limiter.pace() == pytest.approx(paced * (1 + GROWTH) ** 3)
     clock.now += 10
-    assert limiter.pace() == pytest.approx(paced * (1 + GROWTH) ** 10)
-    limiter.back_off(1.0, sent_at=clock.now)  # still 429s in a row, to a request sent after the cut: cut again
-    assert limiter.pace() < paced
-    clock.now += 120
+    assert limiter.pace() == pytest.approx(paced * (1 + GROWTH) ** 13)
+    send(limiter, clock, 10, 0.25, through=0.5)  # 4 requests/s sent, half of them getting through
+    congest(limiter, 1.0, sent_at=clock.now)
+    assert limiter.pace() == pytest.approx(2 * DECREASE, rel=0.1)
+    clock.now += 200
     assert limiter.pace() is None  # grown back to the peak rate: no pacing any more
     for _ in range(100):
         limiter.acquire()
-        congest(limiter, 0.0, sent_at=clock.now)
-    assert limiter.pace() == pytest.approx(MIN_PACE * 50, rel=0.01)
+        congest(limiter, 1.0, sent_at=clock.now)
+        clock.now += 5
+    assert limiter.pace() == pytest.approx(MIN_PACE * 50, rel=0.3)
+
+
+def test_the_rate_getting_through_leaves_out_a_pause():
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
+    send(limiter, clock, 20, 0.05)  # 20/s for a second
+    congest(limiter, 30.0, sent_at=clock.now)  # the minute's budget ran out: held 30 s
+    assert limiter.pace() == pytest.approx(20 * DECREASE, rel=0.06)
+    clock.now += 30
+    send(limiter, clock, 10, 0.05)  # after the pause, 20/s again for half a second
+    congest(limiter, 30.0, sent_at=clock.now)
+    # Over the last 2 s, 10 went through in the half second not paused: 20/s, not 10 ÷ 2 s.
+    assert limiter.pace() == pytest.approx(20 * DECREASE, rel=0.12)
 
 
 def test_the_pace_spaces_requests_and_never_shrinks_a_window_retroactively():
@@ -211,7 +239,7 @@ def test_the_pace_spaces_requests_and_never_shrinks_a_window_retroactively():
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
     burst = [clock.now + k * 0.0201 for k in range(900)]
     send(limiter, clock, 900, 0.0201)  # a burst at the full 50/s: 900 of the minute's 1000 in 18 s
-    congest(limiter, 0.0, sent_at=clock.now - 0.0201)
+    congest(limiter, 1.0, sent_at=clock.now - 0.0201)
     pace = limiter.pace()
     assert pace == pytest.approx(50 * DECREASE, rel=0.02)
     # The next request goes out at the new pace, not once the burst has left the one-minute window.
