@@ -49,13 +49,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from engine import UNKNOWN, CheckFailed, ProviderError, ProviderServer, _strip_secrets, as_engine_sends
 from pulumi.dynamic.dynamic import serialize_provider
 
-from flashcat_pulumi.emulator import Emulator
 from flashcat_pulumi.resources._base import to_input
 from flashcat_pulumi.resources.schedule import ScheduleProvider
 from flashcat_pulumi.resources.team import TeamProvider
@@ -68,6 +67,7 @@ __all__ = [
     "Entry",
     "OpRecord",
     "Phase",
+    "Served",
     "Spec",
     "Stack",
     "bounded",
@@ -476,8 +476,22 @@ def bounded(stack: Stack, seconds: float, operation: Callable[[], Phase]) -> tup
     return result.get("phase"), True
 
 
+class Served(Protocol):
+    """What :func:`provider_server` and :func:`compare` read of an emulator: an :class:`Emulator`, or
+    one in another process (benchmarks/throughput.py)."""
+
+    base_url: str
+    app_key: str
+
+    def teams(self) -> list[dict[str, Any]]: ...
+
+    def schedules(self) -> list[dict[str, Any]]: ...
+
+    def people(self) -> list[dict[str, Any]]: ...
+
+
 @contextlib.contextmanager
-def provider_server(emu: Emulator, *, project: str = "flashcat-load", config: Mapping[str, str] | None = None,
+def provider_server(emu: Served, *, project: str = "flashcat-load", config: Mapping[str, str] | None = None,
                     timeout: float = SERVER_TIMEOUT) -> Iterator[ProviderServer]:
     """A started provider server configured with the emulator's base URL and app key as stack config
     (plus ``config``, e.g. ``{"flashduty:rateLimit": "10/s,200/min"}``)."""
@@ -524,7 +538,7 @@ class Comparison:
         return " | ".join(parts)
 
 
-def compare(emu: Emulator, *declarations: Declaration) -> Comparison:
+def compare(emu: Served, *declarations: Declaration) -> Comparison:
     """Every declared team and schedule stored exactly once, as declared (name, description, members;
     the schedule's team, its layers' people group by group, its overrides' people), and nothing else.
     With no declaration (or declarations of nothing): the account holds no team and no schedule."""
