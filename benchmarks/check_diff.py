@@ -40,7 +40,7 @@ def layer(i: int) -> dict[str, Any]:
         "layer_name": f"layer {i}", "layer_start": f"2026-12-{7 + i:02d}T09:00", **rotation,
         "groups": [[PEOPLE[(i + j) % 5]] for j in range(3)] + [{"people": [PEOPLE[i % 5]], "role_id": 1}],
     }
-    if i % 2:
+    if rotation.get("rotation_duration") in ("1w", "2w"):  # hand-offs apply to whole weeks only
         shape["handoff_time"] = "mon 09:00"
     if i % 3 == 0:
         shape["restrict_periods"] = ["18:00-09:00"] if i % 2 else [("09:00", "12:00"), ("13:00", "18:00")]
