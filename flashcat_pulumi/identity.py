@@ -81,7 +81,7 @@ class Directory:
                           if pid not in self._persons and pid not in self._absent]
             if not wanted:
                 return
-            asked = wanted + self._spare_members(set(wanted), BATCH_SIZE - len(wanted) % BATCH_SIZE)
+            asked = wanted + self._spare_members(set(wanted), -len(wanted) % BATCH_SIZE)
             found = {person.person_id: person for person in self._client.get_persons(asked)}
             with self._lock:
                 self._persons.update(found)
@@ -91,8 +91,6 @@ class Directory:
         """Up to ``room`` member ids from the list already read, never asked about: they fill the batch
         being sent anyway, so that the people of the resources still to come are usually verified by
         then (one ``/person/infos`` call for a whole run on an account of up to 100 members)."""
-        if room == BATCH_SIZE:
-            return []
         with self._lock:
             members = [] if self._members is None else [member_id for member_id, _ in self._members.values()]
             spare = [pid for pid in dict.fromkeys(members)

@@ -1455,12 +1455,13 @@ def _look_back(layers: Any) -> int:
     for layer in _listed(layers):
         if not isinstance(layer, Mapping):
             continue
-        unit, value, duration = layer.get("rotation_unit"), layer.get("rotation_value"), layer.get("rotation_duration")
-        with contextlib.suppress(FormError, TypeError, ValueError):
-            if isinstance(unit, str) and isinstance(value, int | float) and value > 0:
-                periods.append(int(value) * (31 * DAY if unit == "month" else _UNIT_SECONDS[_rotation_unit(unit)]))
-            elif duration:
-                periods.append(parse_duration(duration))
+        with contextlib.suppress(FormError):  # a layer the rules refuse tells nothing here
+            unit = _rotation_unit(layer["rotation_unit"]) if layer.get("rotation_unit") else None
+            value = _rotation_value(layer.get("rotation_value")) if unit else None
+            if unit and value:
+                periods.append(value * (31 * DAY if unit == "month" else _UNIT_SECONDS[unit]))
+            elif seconds := _rotation_duration(layer.get("rotation_duration")):
+                periods.append(seconds)
     if not periods:
         return LOOK_BACK_UNKNOWN
     return min(max(max(periods) + HOUR, DAY), 30 * DAY)

@@ -825,6 +825,8 @@ def test_create_and_update_send_the_checked_inputs_without_validating_them_again
     ([{"rotation_unit": "week", "rotation_value": 2}], 14 + 1 / 24),
     ([{"rotation_unit": "month", "rotation_value": 1}], 30),  # 30 days at most: the rest shows what is next
     ([{"rotation_unit": "fortnight", "rotation_value": 1}, "not a layer"], LOOK_BACK_UNKNOWN / 86400),
+    ([{"rotation_unit": "", "rotation_value": 2, "rotation_duration": "2d"}], 2 + 1 / 24),  # "" is no unit
+    ([{"rotation_unit": "day", "rotation_value": 2.0}], 2 + 1 / 24),  # numbers as the engine sends them
 ])
 def test_the_read_window_looks_back_one_rotation(layers, days):
     assert _look_back(layers) == pytest.approx(days * 86400)
