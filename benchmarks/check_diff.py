@@ -13,8 +13,9 @@ The form parsers remember what they read (the same people and rotations recur ac
 schedules), so each figure is given *cold*, with those caches emptied before every run (the first
 schedule a provider process checks), and *warm* (a later schedule using the same values).
 
-Build machines change pace (their CPU is shared): the last line times a plain Python loop in the
-same run, so that figures from different runs can be read side by side.
+Build machines change pace (their CPU is shared): the pieces take turns within every run, so that
+a stretch of noise slows them all alike, and the last line times a plain Python loop among them, so
+that figures from different runs can be read side by side.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from flashcat_pulumi.resources.schedule import ScheduleProvider, check_schedule
 
 BUDGET = 1e-3
 ZONE = "Asia/Shanghai"
+PACE = "20,000 additions of squares in a Python loop"
 PEOPLE = ["alice@example.com", "bob@example.com", 2476444212133, "dave@example.com", 2476444212135]
 
 
@@ -68,15 +70,19 @@ def as_engine_sends(value: Any) -> Any:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def median(work: Callable[[], Any], *, cold: bool, runs: int = 301) -> float:
-    times = []
+def medians(work: dict[str, Callable[[], Any]], *, runs: int = 301) -> dict[str, tuple[float, float]]:
+    """Median seconds of each piece of work, cold (the form caches emptied just before) and warm (run
+    again at once), and of the reference loop. The pieces take turns within every run, so that a
+    stretch of noise on a shared machine slows them all alike instead of one figure."""
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in [*work, PACE]}
     for _ in range(runs):
-        if cold:
+        for name, run in [*work.items(), (PACE, _reference_loop)]:
             _forms.forget()
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+            for samples in times[name]:
+                started = time.perf_counter()
+                run()
+                samples.append(time.perf_counter() - started)
+    return {name: (statistics.median(cold), statistics.median(warm)) for name, (cold, warm) in times.items()}
 
 
 def main() -> None:
@@ -91,22 +97,20 @@ def main() -> None:
     assert provider.diff("1", old, respelled).changes is False
     assert provider.diff("1", old, changed).changes is True
 
-    work = [("check (10 layers)", lambda: provider.check({}, PROGRAM)),
-            ("diff, no change", lambda: provider.diff("1", old, news)),
-            ("diff, respelled in another zone", lambda: provider.diff("1", old, respelled)),
-            ("diff, a real change", lambda: provider.diff("1", old, changed))]
+    work = {"check (10 layers)": lambda: provider.check({}, PROGRAM),
+            "diff, no change": lambda: provider.diff("1", old, news),
+            "diff, respelled in another zone": lambda: provider.diff("1", old, respelled),
+            "diff, a real change": lambda: provider.diff("1", old, changed)}
+    figures = medians(work)
     print(f"{'median of 301 runs, ms':<45} {'cold':>8} {'warm':>8}")
-    figures = {}
-    for name, run in work:
-        figures[name] = median(run, cold=True), median(run, cold=False)
+    for name in work:
         print(f"{name:<45} {figures[name][0] * 1e3:8.3f} {figures[name][1] * 1e3:8.3f}")
     # A no-change preview asks the provider for one check and one diff of the schedule.
-    pace = median(_reference_loop, cold=False)
     for label, index in (("cold", 0), ("warm", 1)):
         both = figures["check (10 layers)"][index] + figures["diff, no change"][index]
         print(f"check + diff, {label}: {both * 1e3:.3f} ms, ratio to the {BUDGET * 1e3:g} ms budget "
               f"{both / BUDGET:.2f} ({'within' if both <= BUDGET else 'OVER'} budget)")
-    print(f"this machine's pace: 20,000 additions of squares in a Python loop take {pace * 1e3:.3f} ms")
+    print(f"this machine's pace: {PACE} take {figures[PACE][1] * 1e3:.3f} ms")
 
 
 def _reference_loop() -> int:

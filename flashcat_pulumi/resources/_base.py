@@ -73,12 +73,17 @@ def plain(value: Any) -> Any:
     """Inputs as the provider wants them: no ``__provider``, integral floats (Pulumi sends every number
     as a double) back to ints, recursively."""
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items() if key != "__provider"}
+        return {key: plain(item) if type(item) not in _AS_IS else item
+                for key, item in value.items() if key != "__provider"}
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        return [plain(item) if type(item) not in _AS_IS else item for item in value]
     if type(value) is float and value.is_integer():
         return int(value)
     return value
+
+
+# What plain() returns unchanged, tested before the call: every preview runs it over every value.
+_AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def resolve_people(refs: Sequence[PersonRef], person_id: Callable[[PersonRef], int]) -> list[int]:
