@@ -1,10 +1,10 @@
 """A concurrent load driver: many Team and Schedule steps through the real provider server at once,
 as the Pulumi engine runs them, and a check of the emulator's state against what was declared.
 
-:class:`Stack` drives one :class:`engine.ProviderServer` (one ``python -m pulumi.dynamic`` process,
+:class:`Stack` drives one :class:`flashcat_pulumi.testing.ProviderServer` (one ``python -m pulumi.dynamic`` process,
 which serves at most 4 calls at once) with up to ``parallel`` operations in flight (10: the
 engine's default ``--parallel``). Each operation is the engine's sequence of provider calls for
-that step (see tests/engine.py):
+that step (see flashcat_pulumi/testing/_engine.py):
 
 * create: Check(olds = {}) then Create;
 * up of a resource already in the state: Check(olds = old inputs), Diff(old outputs, checked
@@ -26,11 +26,11 @@ schedule's description and override person (a real update). :func:`compare` chec
 stored teams and schedules against one or more declarations with the emulator's own inspection
 (``emu.teams()``, ``emu.schedules()``, ``emu.people()``), never through the provider.
 
-Thread safety: :class:`engine.ProviderServer` keeps one piece of per-call state, the ``calls``
+Thread safety: :class:`flashcat_pulumi.testing.ProviderServer` keeps one piece of per-call state, the ``calls``
 list, which ``_call`` only appends to (atomic under the GIL), and one gRPC channel and stub, which
 gRPC documents as safe to share between threads; so its ``check``/``diff``/``create``/... methods
-are called here from the pool's threads directly, and nothing in engine.py needed changing. The
-one thing not to reuse is :class:`engine.Engine`, which runs a program under the process-global
+are called here from the pool's threads directly, and nothing in the engine stand-in needed changing. The
+one thing not to reuse is :class:`flashcat_pulumi.testing.Engine`, which runs a program under the process-global
 Pulumi mocks one step at a time. The inputs are built here as the SDK builds them for the engine
 (``to_input`` of the resource's props, numbers as doubles, keys whose value is None dropped, and
 the pickled provider under ``__provider``); that gives byte-for-byte the ``news`` Engine sends.
@@ -52,12 +52,13 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from engine import UNKNOWN, CheckFailed, ProviderError, ProviderServer, _strip_secrets, as_engine_sends
 from pulumi.dynamic.dynamic import serialize_provider
 
 from flashcat_pulumi.resources._base import to_input
 from flashcat_pulumi.resources.schedule import ScheduleProvider
 from flashcat_pulumi.resources.team import TeamProvider
+from flashcat_pulumi.testing import UNKNOWN, CheckFailed, ProviderError, ProviderServer, as_engine_sends
+from flashcat_pulumi.testing._engine import _strip_secrets
 
 __all__ = [
     "PARALLEL",

@@ -9,8 +9,9 @@ from typing import Any
 
 import pulumi
 import pytest
-from engine import UNKNOWN, CheckFailed, Engine, Failure, ProviderError, ProviderServer
 from harness_fixture import EXPLODE, UNKNOWN_MARK, Note, load, save
+
+from flashcat_pulumi.testing import UNKNOWN, CheckFailed, Engine, Failure, ProviderError, ProviderServer
 
 TESTS = Path(__file__).resolve().parent
 PROJECT = "harnessproj"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
-from engine import Engine, ProviderServer
-
 from flashcat_pulumi.emulator import Emulator
+from flashcat_pulumi.testing import Engine, ProviderServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

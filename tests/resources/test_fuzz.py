@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from engine import as_engine_sends
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from flashcat_pulumi.resources._base import plain
 from flashcat_pulumi.resources._forms import MAX_EPOCH
 from flashcat_pulumi.resources.schedule import ScheduleArgs, check_schedule, schedule_to_wire
 from flashcat_pulumi.resources.team import TeamArgs, check_team, team_to_wire
+from flashcat_pulumi.testing import as_engine_sends
 
 ZONES = ("UTC", "America/New_York", "Asia/Kolkata")
 INT64 = 2**63

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine import as_engine_sends
 
 from flashcat_pulumi.client import FlashdutyClient
 from flashcat_pulumi.emulator import DEFAULT_PEOPLE, Emulator, SeedPerson
@@ -23,6 +22,7 @@ from flashcat_pulumi.resources import _base
 from flashcat_pulumi.resources._zones import fixed_delta, shift_layer
 from flashcat_pulumi.resources.schedule import ScheduleProvider, check_schedule, schedule_from_wire
 from flashcat_pulumi.resources.team import TeamProvider
+from flashcat_pulumi.testing import as_engine_sends
 from flashcat_pulumi.wire import Envelope, ScheduleItem
 
 ALICE, BOB, CAROL = 2476444212131, 2476444212132, 2476444212133

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from engine import Engine, ProviderServer, StateEntry
 
 from flashcat_pulumi.emulator import Emulator
+from flashcat_pulumi.testing import Engine, ProviderServer, StateEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "state_0_1_0"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from engine import UNKNOWN, CheckFailed, Engine, ProviderError, ProviderServer
 
 import flashcat_pulumi as fd
 from flashcat_pulumi import FlashdutyClient
 from flashcat_pulumi.emulator import Emulator
+from flashcat_pulumi.testing import UNKNOWN, CheckFailed, Engine, ProviderError, ProviderServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "flashcat-test"
