@@ -27,6 +27,7 @@ from typing import Any
 
 from flashcat_pulumi.resources import _forms
 from flashcat_pulumi.resources.schedule import ScheduleProvider, check_schedule
+from flashcat_pulumi.testing import as_engine_sends
 
 BUDGET = 1e-3
 ZONE = "Asia/Shanghai"
@@ -60,14 +61,6 @@ PROGRAM = {
     "notify": {"advance_in_time": "10m", "personal_channels": ["email"],
                "webhooks": [{"type": "feishu", "token": "t", "sign_secret": "s"}]},
 }
-
-
-def as_engine_sends(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: as_engine_sends(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [as_engine_sends(item) for item in value]
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def medians(work: dict[str, Callable[[], Any]], *, runs: int = 301) -> dict[str, tuple[float, float]]:
