@@ -54,6 +54,7 @@ from zoneinfo import ZoneInfo
 
 from pulumi.dynamic.dynamic import serialize_provider
 
+from flashcat_pulumi import testing
 from flashcat_pulumi.resources._base import to_input
 from flashcat_pulumi.resources.schedule import ScheduleProvider
 from flashcat_pulumi.resources.team import TeamProvider
@@ -477,12 +478,9 @@ def bounded(stack: Stack, seconds: float, operation: Callable[[], Phase]) -> tup
     return result.get("phase"), True
 
 
-class Served(Protocol):
+class Served(testing.Served, Protocol):
     """What :func:`provider_server` and :func:`compare` read of an emulator: an :class:`Emulator`, or
     one in another process (benchmarks/throughput.py)."""
-
-    base_url: str
-    app_key: str
 
     def teams(self) -> list[dict[str, Any]]: ...
 

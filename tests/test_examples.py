@@ -6,7 +6,7 @@ import runpy
 from pathlib import Path
 
 from flashcat_pulumi.emulator import Emulator
-from flashcat_pulumi.testing import Engine, ProviderServer
+from flashcat_pulumi.testing import Stack
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -25,19 +25,13 @@ def test_client_tour(capsys):
 
 
 def test_quickstart_program_up_preview_destroy():
-    def program() -> None:
-        runpy.run_path(str(EXAMPLES / "quickstart" / "__main__.py"))
-
-    with Emulator(app_key=KEY) as emu, ProviderServer(ROOT, project="flashcat-quickstart") as server:
-        server.configure({"flashduty:appKey": KEY, "flashduty:baseUrl": emu.base_url},
-                         secret_keys={"flashduty:appKey"})
-        engine = Engine(server)
-        result = engine.up(program)
+    with Emulator(app_key=KEY) as emu, Stack(EXAMPLES / "quickstart", emu) as stack:
+        result = stack.up()
         assert result.steps == {"sre": "create", "sre-primary": "create"}
         [schedule] = emu.schedules()
         assert result.exports["schedule_id"] == schedule["schedule_id"]
         assert schedule["team_id"] == result.exports["team_id"]
         assert [layer["layer_name"] for layer in schedule["layers"]] == ["weekly", "pulumi: Christmas"]
-        assert engine.preview(program).steps == {"sre": "same", "sre-primary": "same"}
-        engine.destroy()
+        assert stack.preview().steps == {"sre": "same", "sre-primary": "same"}
+        stack.destroy()
         assert emu.schedules() == [] and emu.teams() == []

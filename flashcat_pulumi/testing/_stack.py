@@ -18,7 +18,6 @@ from flashcat_pulumi.testing._engine import Engine, ProviderServer, Result, Stat
 __all__ = ["Served", "Stack", "load_program"]
 
 _PROJECT_NAME = re.compile(r"^name:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
-_PROVIDER_KEYS = ("flashduty:appKey", "flashduty:baseUrl")
 
 
 class Served(Protocol):
@@ -112,6 +111,7 @@ class Stack:
         if unknown:
             raise ValueError(f"secrets: {', '.join(sorted(unknown))} not in config")
         self.server = ProviderServer(self.directory, project=self.project, timeout=timeout)
+        self._server_started = False
         self.engine = Engine(self.server, stack=stack)
         self.last: Result | None = None
         """What the latest :meth:`up` or :meth:`preview` did."""
@@ -131,8 +131,10 @@ class Stack:
         self.server.close()
 
     def _started(self) -> None:
-        if not self.server.configured:
+        if not self._server_started:  # once: a failed configure must not start a second process
+            self._server_started = True
             self.server.start()
+        if not self.server.configured:
             provider = {key: value for key, value in self.config.items() if key.startswith("flashduty:")}
             provider.update({"flashduty:appKey": self.emulator.app_key, "flashduty:baseUrl": self.emulator.base_url})
             self.server.configure(provider, secret_keys={"flashduty:appKey"} | (self.secrets & provider.keys()))
