@@ -1,6 +1,7 @@
 """flashcat-pulumi: Flashduty (Flashcat) on-call schedules and teams as Pulumi resources.
 
-The public face: the resources and their input helpers, the client and the errors. The local
+The public face: the resources and their input helpers, the lookups programs read existing objects
+with, the client and the errors. The local
 Flashduty emulator lives in :mod:`flashcat_pulumi.emulator`.
 """
 
@@ -14,6 +15,7 @@ from flashcat_pulumi.errors import (
     FlashdutyError,
     Forbidden,
     InvalidParameter,
+    NoMatch,
     NotFound,
     PersonMismatch,
     RateLimited,
@@ -23,6 +25,15 @@ from flashcat_pulumi.errors import (
     TransportError,
     Unauthorized,
     UnknownPeople,
+)
+from flashcat_pulumi.lookups import (
+    MemberInfo,
+    ScheduleInfo,
+    TeamInfo,
+    get_member,
+    get_schedule,
+    get_team,
+    who_is_on_call,
 )
 from flashcat_pulumi.ratelimit import RateLimit
 from flashcat_pulumi.resources import Group, Layer, Notify, OnCall, Override, Schedule, Team, Webhook
@@ -39,6 +50,8 @@ __all__ = [
     "Group",
     "InvalidParameter",
     "Layer",
+    "MemberInfo",
+    "NoMatch",
     "NotFound",
     "Notify",
     "OnCall",
@@ -49,11 +62,17 @@ __all__ = [
     "Reference",
     "ReferenceExist",
     "Schedule",
+    "ScheduleInfo",
     "ServerError",
     "Team",
+    "TeamInfo",
     "TransportError",
     "Unauthorized",
     "UnknownPeople",
     "Webhook",
     "__version__",
+    "get_member",
+    "get_schedule",
+    "get_team",
+    "who_is_on_call",
 ]

@@ -7,6 +7,7 @@
     ├── CreateNotConfirmed      a create answered success without an id (0): a failure; what it made is deleted
     ├── UnknownPeople           emails or person ids that match nobody in the account
     ├── PersonMismatch          an email's member id is not that person's person id
+    ├── NoMatch                 a lookup (get_team, get_member, get_schedule, who_is_on_call) found nothing
     └── APIError                the API answered with an error (code, message, status, request_id)
         ├── NotFound            ResourceNotFound (HTTP 400), or data: null from an info call
         ├── InvalidParameter    a field is missing or invalid; the message names it
@@ -38,6 +39,7 @@ __all__ = [
     "FlashdutyError",
     "Forbidden",
     "InvalidParameter",
+    "NoMatch",
     "NotFound",
     "PersonMismatch",
     "RateLimited",
@@ -110,6 +112,14 @@ class FlashdutyError(Exception):
 
 class ConfigurationError(FlashdutyError):
     """Credentials or endpoint are missing or malformed."""
+
+
+class NoMatch(FlashdutyError):
+    """A lookup found nothing: ``lookup`` (how it was called, e.g. ``get_team(name='SRE')``) and why."""
+
+    def __init__(self, lookup: str, reason: str) -> None:
+        self.lookup = lookup
+        super().__init__(f"{lookup}: {reason}")
 
 
 class TransportError(FlashdutyError):

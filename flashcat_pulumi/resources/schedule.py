@@ -135,6 +135,7 @@ __all__ = [
     "WebhookArgs",
     "WebhookSettingsArgs",
     "check_schedule",
+    "on_call",
     "schedule_from_wire",
     "schedule_meaning",
     "schedule_people",
@@ -1611,9 +1612,9 @@ class ScheduleProvider(FlashdutyProvider):
         current = next((shift for shift in shifts if shift.start <= now), None)
         upcoming = [shift for shift in shifts if shift is not current]
         return {**canonical, "schedule_id": schedule.schedule_id, "disabled": bool(schedule.disabled),
-                "current_oncall": None if current is None else _on_call(current, emails),
-                "next_oncall": _on_call(upcoming[0], emails) if upcoming else None,
-                "upcoming_shifts": [_on_call(shift, emails) for shift in shifts[:canonical["upcoming_shift_count"]]],
+                "current_oncall": None if current is None else on_call(current, emails),
+                "next_oncall": on_call(upcoming[0], emails) if upcoming else None,
+                "upcoming_shifts": [on_call(shift, emails) for shift in shifts[:canonical["upcoming_shift_count"]]],
                 "external_overrides": [_external(layer, render) for layer in split_layers(schedule)[2]]}
 
     def _forms(self, previous: Mapping[str, Any]) -> dict[Place, dict[int, PersonRef]]:
@@ -1690,7 +1691,8 @@ def _same_shift(a: ScheduleCalculatedSchedule, b: ScheduleCalculatedSchedule) ->
     return a.index == b.index and a.group.members == b.group.members
 
 
-def _on_call(shift: ScheduleCalculatedSchedule, emails: Mapping[int, str]) -> dict[str, Any]:
+def on_call(shift: ScheduleCalculatedSchedule, emails: Mapping[int, str]) -> dict[str, Any]:
+    """A computed shift as the :class:`OnCall` output holds it; ``emails`` by person id."""
     people_ids = shift.group.person_ids
     roles = [{"role_id": slot.role_id, "role": _role(slot.role_id), "person_ids": list(slot.person_ids),
               "emails": [emails[pid] for pid in slot.person_ids if pid in emails]} for slot in shift.group.members]

@@ -775,11 +775,19 @@ def _quiet_failed_futures() -> None:
 
 
 async def _drain_rpcs() -> None:
-    """Let the SDK's outstanding registrations finish after a failure, so none reaches the next run."""
-    rpcs = settings.SETTINGS.rpc_manager.rpcs
-    while rpcs:
+    """Let the SDK's outstanding registrations finish after a failure, and forget the failure, so
+    neither reaches the next run (the SDK re-raises a recorded failure at the end of every run)."""
+    manager = settings.SETTINGS.rpc_manager
+    while manager.rpcs:
         with contextlib.suppress(Exception):
-            await rpcs.pop()
+            await manager.rpcs.pop()
+    manager.clear()
+    with settings.SETTINGS.lock:
+        outputs = list(settings.SETTINGS.outputs)
+        settings.SETTINGS.outputs.clear()
+    for task in outputs:
+        task.cancel()
+    await asyncio.gather(*outputs, return_exceptions=True)
 
 
 async def _resolve_exports(outputs: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:

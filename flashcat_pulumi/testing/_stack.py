@@ -82,8 +82,8 @@ class Stack:
     ``program``: see :func:`load_program`. ``config``: the stack's configuration as ``pulumi config
     set`` would hold it; a key without a namespace belongs to the project (``"token"`` is
     ``"<project>:token"``), and the keys in ``secrets`` are secret (``pulumi config set --secret``).
-    The provider gets the emulator's ``flashduty:appKey`` and ``flashduty:baseUrl`` besides the
-    ``flashduty:*`` keys given.
+    The stack's config also holds the emulator's ``flashduty:appKey`` (secret) and
+    ``flashduty:baseUrl``: the provider is configured with them and the program reads them (lookups).
 
     The stack keeps its state between calls, so they chain like CLI commands::
 
@@ -127,18 +127,23 @@ class Stack:
         self.close()
 
     def close(self) -> None:
-        """Stop the provider server (the state is lost; destroy first to leave the emulator empty)."""
+        """Stop the provider server (the state is lost; destroy first to leave the emulator empty) and
+        clear the process's Pulumi config, which holds the emulator's key while a run needs it."""
         self.server.close()
+        pulumi.runtime.set_all_config({})
 
     def _started(self) -> None:
         if not self._server_started:  # once: a failed configure must not start a second process
             self._server_started = True
             self.server.start()
+        # The program sees the whole stack config, as under the CLI (lookups read the app key there).
+        config = {**self.config, "flashduty:appKey": self.emulator.app_key,
+                  "flashduty:baseUrl": self.emulator.base_url}
+        secrets = self.secrets | {"flashduty:appKey"}
         if not self.server.configured:
-            provider = {key: value for key, value in self.config.items() if key.startswith("flashduty:")}
-            provider.update({"flashduty:appKey": self.emulator.app_key, "flashduty:baseUrl": self.emulator.base_url})
-            self.server.configure(provider, secret_keys={"flashduty:appKey"} | (self.secrets & provider.keys()))
-        pulumi.runtime.set_all_config(self.config, sorted(self.secrets))
+            provider = {key: value for key, value in config.items() if key.startswith("flashduty:")}
+            self.server.configure(provider, secret_keys=secrets & provider.keys())
+        pulumi.runtime.set_all_config(config, sorted(secrets))
 
     # -- operations --
     def up(self) -> Result:

@@ -6,6 +6,9 @@ import textwrap
 
 import pulumi
 import pytest
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
 
 import flashcat_pulumi as fd
 from flashcat_pulumi.emulator import Emulator
@@ -74,6 +77,33 @@ def test_bad_input_fails_as_preview_would_show_it():
 
     with Emulator() as emu, Stack(program, emu) as stack, pytest.raises(CheckFailed, match="members"):
         stack.preview()
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, None]:
+        return {}, None
+
+
+def test_a_failed_run_leaves_nothing_for_the_next_program_in_the_process():
+    """A user's suite may mix Stack with the SDK's own mocks: a failure must not resurface there."""
+    def failing() -> None:
+        fd.Team("ops", team_name="Ops", members=["nobody-at-all"])
+
+    with Emulator() as emu, Stack(failing, emu) as stack, pytest.raises(CheckFailed):
+        stack.preview()
+    created: list[str] = []
+
+    def program() -> None:
+        team = fd.Team("ok", team_name="OK", members=["alice@example.com"])
+        team.team_name.apply(created.append)
+
+    pulumi.runtime.set_mocks(_Mocks(), project="p", stack="s", preview=True)
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    _sync_await(run_pulumi_func(program))
+    assert created == ["OK"]
 
 
 def test_a_program_is_a_project_directory_a_file_or_a_callable(tmp_path):
