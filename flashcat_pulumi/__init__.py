@@ -36,7 +36,7 @@ from flashcat_pulumi.lookups import (
     who_is_on_call,
 )
 from flashcat_pulumi.ratelimit import RateLimit
-from flashcat_pulumi.resources import Group, Layer, Notify, OnCall, Override, Schedule, Team, Webhook
+from flashcat_pulumi.resources import Group, Layer, Notify, OnCall, Override, RoleSlot, Schedule, Team, Webhook
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -61,6 +61,7 @@ __all__ = [
     "RateLimited",
     "Reference",
     "ReferenceExist",
+    "RoleSlot",
     "Schedule",
     "ScheduleInfo",
     "ServerError",

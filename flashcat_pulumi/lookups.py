@@ -34,7 +34,7 @@ from flashcat_pulumi.errors import NoMatch, NotFound, PersonMismatch, UnknownPeo
 from flashcat_pulumi.identity import Directory
 from flashcat_pulumi.resources._base import connection
 from flashcat_pulumi.resources._forms import DAY, FormError, parse_instant, parse_person, read_wall_clock
-from flashcat_pulumi.resources.schedule import OnCall, on_call
+from flashcat_pulumi.resources.schedule import OnCall, RoleSlot, on_call
 from flashcat_pulumi.wire import ScheduleItem, TeamItem
 
 __all__ = ["MemberInfo", "ScheduleInfo", "TeamInfo", "get_member", "get_schedule", "get_team", "who_is_on_call"]
@@ -174,7 +174,8 @@ def _on_call_at(schedule_id: Any, at: Any) -> OnCall | None:
     shift = next((shift for shift in shifts if shift.start <= instant < shift.end), None)
     if shift is None:
         return None
-    return OnCall(**on_call(shift, directory.emails(shift.group.person_ids)))
+    found = on_call(shift, directory.emails(shift.group.person_ids))
+    return OnCall(**{**found, "roles": [RoleSlot(**slot) for slot in found["roles"]]})
 
 
 # --- shared parts --------------------------------------------------------------------------------

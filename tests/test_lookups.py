@@ -3,6 +3,7 @@ through flashcat_pulumi.testing) and on their own, against the emulator."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -32,6 +33,7 @@ def program() -> None:
     pulumi.export("team_members", team.members)
     pulumi.export("schedule_team", fd.get_schedule(schedule_id=primary.schedule_id).team_id)
     pulumi.export("christmas", fd.who_is_on_call(primary.schedule_id, at=CHRISTMAS_NOON))
+    pulumi.export("schedule_next", primary.next_oncall)
     # Plain values: read at once, from the stack's config (the emulator's key and URL).
     pulumi.export("alice_id", fd.get_member(email="Alice@Example.com").person_id)
 
@@ -153,6 +155,18 @@ def test_who_is_on_call_gives_the_shifts_own_bounds(config):
     shift = fd.who_is_on_call(schedule_id, at=FIRST_WEEK)
     assert (shift.start, shift.end) == (int(datetime.fromisoformat("2026-11-30T09:00+08:00").timestamp()),
                                         int(datetime.fromisoformat("2026-12-07T09:00+08:00").timestamp()))
+
+
+def test_who_is_on_call_agrees_with_the_schedules_own_outputs_to_the_type(deployed, config):
+    """The resource's next_oncall came through the engine (numbers as floats on the wire): the
+    output types make them ints again, down to the role slots."""
+    _, stack = deployed
+    _, schedule_id = ids(config)
+    planned = stack.outputs["schedule_next"]
+    looked_up = fd.who_is_on_call(schedule_id, at=planned["start"])
+    assert planned == json.loads(json.dumps(looked_up))  # an export is plain JSON
+    [slot] = planned["roles"]
+    assert [type(pid) for pid in slot["person_ids"]] == [int] and type(slot["role_id"]) is int
 
 
 def test_who_is_on_call_before_the_rotation_starts_is_nobody(config):

@@ -127,6 +127,7 @@ __all__ = [
     "OnCall",
     "Override",
     "OverrideArgs",
+    "RoleSlot",
     "RoleSlotArgs",
     "Schedule",
     "ScheduleArgs",
@@ -250,13 +251,23 @@ class Notify:
 
 
 @pulumi.output_type
+class RoleSlot(dict):
+    """One role slot of a shift: ``role_id``, ``role`` (``"primary"``, ``"backup"`` or ``"role <id>"``),
+    the ``person_ids`` holding it and their ``emails``."""
+
+    role_id: int = pulumi.property("role_id")
+    role: str = pulumi.property("role")
+    person_ids: list[int] = pulumi.property("person_ids")
+    emails: list[str] = pulumi.property("emails")
+
+
+@pulumi.output_type
 class OnCall(dict):
     """A shift: who is on call in ``[start, end)`` (epoch seconds, the shift's own bounds).
 
     ``person_ids`` and their ``emails``; ``primary`` and ``backup``: the emails holding those roles;
-    ``roles``: every role slot as ``{role_id, role, person_ids, emails}`` (``role`` is ``"primary"``,
-    ``"backup"`` or ``"role <id>"`` for an account's own roles). A dict (``on_call["emails"]``) with
-    attributes (``on_call.emails``); numbers are ints.
+    ``roles``: every role slot (:class:`RoleSlot`). A dict (``on_call["emails"]``) with attributes
+    (``on_call.emails``); numbers are ints, in the roles too.
     """
 
     start: int = pulumi.property("start")
@@ -265,7 +276,7 @@ class OnCall(dict):
     emails: list[str] = pulumi.property("emails")
     primary: list[str] = pulumi.property("primary")
     backup: list[str] = pulumi.property("backup")
-    roles: list[dict] = pulumi.property("roles")
+    roles: list[RoleSlot] = pulumi.property("roles")
 
 
 # --- leaves ------------------------------------------------------------------------------------
