@@ -2,7 +2,9 @@
 """Developer entry points that need nothing but Python 3.10+ and pip.
 
     python3 scripts/dev.py test [pytest args...]   # venv + install + ruff + the whole test suite
-    python3 scripts/dev.py demo                    # venv + install + the demo against the emulator
+    python3 scripts/dev.py demo                    # venv + install + the demo (scripts/demo.py): the
+                                                   # quickstart created, shown, edited and destroyed
+                                                   # against the built-in emulator
 
 Both create ``.venv`` beside ``pyproject.toml`` when it is missing and install the package with its
 ``dev`` extra into it; the install is skipped when ``pyproject.toml`` has not changed since the last
@@ -58,7 +60,7 @@ def test(pytest_args: list[str]) -> None:
 
 def demo() -> None:
     python = ensure_installed()
-    run(python, "examples/client_tour.py")
+    run(python, "scripts/demo.py")
 
 
 def main() -> int:
@@ -66,7 +68,9 @@ def main() -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("test", help="install into .venv, run ruff and the whole test suite; "
                                      "further arguments go to pytest")
-    commands.add_parser("demo", help="install into .venv and run the demo against the built-in emulator")
+    commands.add_parser("demo", help="install into .venv and take examples/quickstart through preview, up, "
+                                     "who is on call, an edit, up and destroy against the built-in emulator "
+                                     "(with the pulumi CLI if it is on PATH)")
     args, pytest_args = parser.parse_known_args()
     if pytest_args and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(pytest_args)}")
