@@ -1,10 +1,11 @@
-"""The ``flashcat-pulumi`` command line: one subcommand per tool (``emulator``, ``oncall``)."""
+"""The ``flashcat-pulumi`` command line: one subcommand per tool (``emulator``, ``oncall``, ``export``)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import dataclasses
+import shlex
 import signal
 import sys
 import threading
@@ -24,6 +25,7 @@ from flashcat_pulumi.emulator.faults import parse_latency
 from flashcat_pulumi.emulator.server import PERMISSIONS, ROUTES
 from flashcat_pulumi.emulator.state import MEMBER_ID_MODES
 from flashcat_pulumi.errors import FlashdutyError
+from flashcat_pulumi.export import export_program
 from flashcat_pulumi.identity import Directory
 from flashcat_pulumi.oncall import NotComputable, live_roster, planned_roster
 from flashcat_pulumi.program import Declared, ProgramError, run_program
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_emulator(commands)
     _add_oncall(commands)
+    _add_export(commands)
     return parser
 
 
@@ -187,6 +190,84 @@ def _zone_of(declared: Declared, settings: Settings, client: FlashdutyClient | N
 
 def _midnight(day: date, zone: ZoneInfo) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+
+
+# --- export ----------------------------------------------------------------------------------------
+
+def _add_export(commands: Any) -> None:
+    command = commands.add_parser(
+        "export", help="write a Pulumi program declaring existing teams and schedules",
+        description="Read teams and schedules from Flashduty and write a Pulumi Python program that declares\n"
+                    "them with adopt=True, in the forms a program writes: emails, \"1w\", \"mon 09:00\",\n"
+                    "\"09:00-18:00\", weekday names, times in the account's time zone. Its first `pulumi up` takes\n"
+                    "the objects over without changing them; remove adopt=True after it.\n\n"
+                    "Not written: override layers made in the web console (the provider keeps them; a comment\n"
+                    "names them), and webhook tokens and secrets, which the program reads from stack config (the\n"
+                    "`pulumi config set --secret` lines to run are printed on standard error).\n\n"
+                    "The app key comes from the environment only: FLASHDUTY_APP_KEY (and FLASHDUTY_BASE_URL\n"
+                    "for the emulator or another endpoint).",
+        epilog="examples:\n"
+               "  flashcat-pulumi export --all --out __main__.py\n"
+               "  flashcat-pulumi export --schedule \"SRE primary\" --team SRE\n"
+               "  flashcat-pulumi export --schedule 6000000000002 --schedule \"DB on call\" > oncall.py\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.add_argument("--schedule", action="append", default=[], metavar="ID|NAME",
+                         help="a schedule to export, by id or exact name; repeatable")
+    command.add_argument("--team", action="append", default=[], metavar="ID|NAME",
+                         help="a team to export, by id or exact name; repeatable (a schedule of a team exported "
+                              "too refers to the team's resource, else to its id)")
+    command.add_argument("--all", action="store_true", dest="everything",
+                         help="export every team and schedule of the account")
+    command.add_argument("--out", metavar="FILE", help="write the program to FILE instead of standard output")
+    command.set_defaults(run=_run_export, parser=command)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    def fail(message: str) -> int:
+        print(f"flashcat-pulumi export: error: {message}", file=sys.stderr)
+        return 1
+
+    if not (args.schedule or args.team or args.everything):
+        args.parser.error("name what to export: --schedule ID|NAME, --team ID|NAME (each repeatable) or --all")
+    if args.everything and (args.schedule or args.team):
+        args.parser.error("--all exports every team and schedule: give it without --schedule and --team")
+    try:
+        settings = Settings.resolve()
+    except FlashdutyError as error:
+        return fail(str(error))
+    if not settings.app_key:
+        return fail("no Flashduty app key: export FLASHDUTY_APP_KEY (and FLASHDUTY_BASE_URL to use the emulator "
+                    "or another endpoint)")
+    # The command as the program's docstring names it: what was selected, not where it was written.
+    selection = ["--all"] if args.everything else [
+        *(part for team in args.team for part in ("--team", team)),
+        *(part for schedule in args.schedule for part in ("--schedule", schedule))]
+    try:
+        with FlashdutyClient(app_key=settings.app_key, base_url=settings.base_url,
+                             retry_budget=settings.retry_budget) as client:
+            exported = export_program(client, schedules=args.schedule, teams=args.team, everything=args.everything,
+                                      command=shlex.join(["flashcat-pulumi", "export", *selection]))
+    except FlashdutyError as error:
+        return fail(str(error))
+    if args.out:
+        try:
+            Path(args.out).write_text(exported.source, encoding="utf-8")
+        except OSError as error:
+            return fail(f"cannot write {args.out}: {error.strerror or error}")
+    else:
+        sys.stdout.write(exported.source)
+    for warning in exported.warnings:
+        print(f"flashcat-pulumi export: warning: {warning}", file=sys.stderr)
+    if exported.secrets:
+        print(f"flashcat-pulumi export: the program reads {len(exported.secrets)} webhook secret"
+              f"{'s' if len(exported.secrets) > 1 else ''} from the stack config; in the project's directory, set "
+              f"{'them' if len(exported.secrets) > 1 else 'it'} (the values are in the Flashduty console) before "
+              f"`pulumi up`:", file=sys.stderr)
+        for setting in exported.secrets:
+            print(f"  {setting.command()}", file=sys.stderr)
+    if args.out:
+        print(f"flashcat-pulumi export: wrote {args.out}: {', '.join(exported.resources)}", file=sys.stderr)
+    return 0
 
 
 # --- emulator --------------------------------------------------------------------------------------
