@@ -8,6 +8,7 @@
     ├── UnknownPeople           emails or person ids that match nobody in the account
     ├── PersonMismatch          an email's member id is not that person's person id
     ├── NoMatch                 a lookup (get_team, get_member, get_schedule, who_is_on_call) found nothing
+    ├── ExportError             flashcat-pulumi export: what was asked for matches nothing, or there is nothing
     └── APIError                the API answered with an error (code, message, status, request_id)
         ├── NotFound            ResourceNotFound (HTTP 400), or data: null from an info call
         ├── InvalidParameter    a field is missing or invalid; the message names it
@@ -36,6 +37,7 @@ __all__ = [
     "AlreadyExists",
     "ConfigurationError",
     "CreateNotConfirmed",
+    "ExportError",
     "FlashdutyError",
     "Forbidden",
     "InvalidParameter",
@@ -112,6 +114,10 @@ class FlashdutyError(Exception):
 
 class ConfigurationError(FlashdutyError):
     """Credentials or endpoint are missing or malformed."""
+
+
+class ExportError(FlashdutyError):
+    """What ``flashcat-pulumi export`` was asked for cannot be exported (not found, nothing there)."""
 
 
 class NoMatch(FlashdutyError):

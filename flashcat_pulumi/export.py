@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flashcat_pulumi.client import FlashdutyClient
-from flashcat_pulumi.errors import FlashdutyError
+from flashcat_pulumi.errors import ExportError
 from flashcat_pulumi.identity import Directory, PersonRef, PersonRenderer
 from flashcat_pulumi.resources._base import to_input
 from flashcat_pulumi.resources._forms import (
@@ -52,15 +52,15 @@ from flashcat_pulumi.resources.schedule import (
     Override,
     ScheduleProvider,
     Webhook,
-    _group_name,  # the default group names ("A", "B", ...): left out of the program when they apply
     check_schedule,
+    default_group_name,
     schedule_from_wire,
     split_layers,
 )
 from flashcat_pulumi.resources.team import TeamProvider, check_team, team_from_wire
 from flashcat_pulumi.wire import ScheduleItem, ScheduleLayer, TeamItem
 
-__all__ = ["LINE_LENGTH", "ExportError", "Exported", "SecretSetting", "export_program"]
+__all__ = ["LINE_LENGTH", "Exported", "SecretSetting", "export_program"]
 
 LINE_LENGTH = 120
 """The longest line written, as the repository's ruff configuration allows."""
@@ -74,10 +74,6 @@ _LEADING = ("layer_name", "name", "type", "alias", "layer_start", "layer_end")
 _TRAILING = ("groups", "webhooks")
 
 T = TypeVar("T")
-
-
-class ExportError(FlashdutyError):
-    """What was asked for cannot be exported (not found, nothing there); one line, nothing written."""
 
 
 @dataclass(frozen=True)
@@ -401,7 +397,7 @@ def _group(position: int, group: Mapping[str, Any]) -> Any:
     members = group.get("members") if isinstance(group, Mapping) else None
     if not isinstance(members, list) or not all(isinstance(slot, Mapping) for slot in members):
         return group  # as stored: check reports it
-    name = None if group["group_name"] == _group_name(position) else group["group_name"]
+    name = None if group["group_name"] == default_group_name(position) else group["group_name"]
     roles = {slot["role_id"]: list(slot["person_ids"]) for slot in members}
     if set(roles) == {0} and name is None:
         return roles[0][0] if len(roles[0]) == 1 else roles[0]

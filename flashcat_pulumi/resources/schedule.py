@@ -136,6 +136,7 @@ __all__ = [
     "WebhookArgs",
     "WebhookSettingsArgs",
     "check_schedule",
+    "default_group_name",
     "on_call",
     "schedule_from_wire",
     "schedule_meaning",
@@ -508,7 +509,8 @@ def _group(value: Any, info: ValidationInfo) -> dict[str, Any]:
     return {"group_name": None, "members": [{"role_id": 0, "person_ids": people_ids}]}
 
 
-def _group_name(index: int) -> str:
+def default_group_name(index: int) -> str:
+    """The name a group gets when the program gives none: ``"A"``, ``"B"``, ... by position."""
     return chr(ord("A") + index) if index < 26 else f"G{index + 1}"
 
 
@@ -793,7 +795,7 @@ class LayerArgs(Args):
             mask = [*render_day_mask([day for day in mask if type(day) is int]),
                     *(day for day in mask if type(day) is not int)]
         if type(groups) is list:
-            groups = [{"group_name": _group_name(i), "members": group["members"]}
+            groups = [{"group_name": default_group_name(i), "members": group["members"]}
                       if type(group) is dict and group["group_name"] is None else group
                       for i, group in enumerate(groups)]
         return {
