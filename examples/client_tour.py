@@ -1,6 +1,6 @@
 """A tour of flashcat-pulumi's Flashduty client against the built-in emulator (no account needed).
 
-    python3 scripts/dev.py demo          # or: .venv/bin/python examples/client_tour.py
+    .venv/bin/python examples/client_tour.py     # after python3 scripts/dev.py demo (or test) made .venv
 
 Starts an emulator with the default seed people, creates a team and a weekly schedule with a
 holiday override, prints who is on call, previews a change, shows a retry surviving injected

@@ -8,6 +8,7 @@ import dataclasses
 import shlex
 import signal
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,16 @@ from flashcat_pulumi.roster import Comparison, Roster, compare
 __all__ = ["build_parser", "main"]
 
 _REAL_LIMITS = {"*": DEFAULT_LIMIT, "/schedule/preview": PREVIEW_LIMIT}
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions wrapped to the terminal paragraph by paragraph; epilogs (examples) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return super()._fill_text(text, width, indent)
+        return "\n\n".join(textwrap.fill(paragraph, width, initial_indent=indent, subsequent_indent=indent)
+                           for paragraph in text.split("\n\n"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +85,7 @@ def _add_oncall(commands: Any) -> None:
                "  flashcat-pulumi oncall infra/oncall --stack prod --format markdown --out oncall.md\n"
                "  flashcat-pulumi oncall . --from 2026-12-21 --weeks 2 --format svg --out christmas.svg\n"
                "  flashcat-pulumi oncall . --compare --format markdown   # what the program changes\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     command.add_argument("program", metavar="PROGRAM_DIR",
                          help="a Pulumi Python program: a directory with Pulumi.yaml, or with __main__.py")
     command.add_argument("--stack", metavar="NAME", help="the stack whose config to use (Pulumi.NAME.yaml)")
@@ -197,20 +208,20 @@ def _midnight(day: date, zone: ZoneInfo) -> int:
 def _add_export(commands: Any) -> None:
     command = commands.add_parser(
         "export", help="write a Pulumi program declaring existing teams and schedules",
-        description="Read teams and schedules from Flashduty and write a Pulumi Python program that declares\n"
-                    "them with adopt=True, in the forms a program writes: emails, \"1w\", \"mon 09:00\",\n"
-                    "\"09:00-18:00\", weekday names, times in the account's time zone. Its first `pulumi up` takes\n"
+        description="Read teams and schedules from Flashduty and write a Pulumi Python program that declares "
+                    "them with adopt=True, in the forms a program writes: emails, \"1w\", \"mon 09:00\", "
+                    "\"09:00-18:00\", weekday names, times in the account's time zone. Its first `pulumi up` takes "
                     "the objects over without changing them; remove adopt=True after it.\n\n"
-                    "Not written: override layers made in the web console (the provider keeps them; a comment\n"
-                    "names them), and webhook tokens and secrets, which the program reads from stack config (the\n"
+                    "Not written: override layers made in the web console (the provider keeps them; a comment "
+                    "names them), and webhook tokens and secrets, which the program reads from stack config (the "
                     "`pulumi config set --secret` lines to run are printed on standard error).\n\n"
-                    "The app key comes from the environment only: FLASHDUTY_APP_KEY (and FLASHDUTY_BASE_URL\n"
+                    "The app key comes from the environment only: FLASHDUTY_APP_KEY (and FLASHDUTY_BASE_URL "
                     "for the emulator or another endpoint).",
         epilog="examples:\n"
                "  flashcat-pulumi export --all --out __main__.py\n"
                "  flashcat-pulumi export --schedule \"SRE primary\" --team SRE\n"
                "  flashcat-pulumi export --schedule 6000000000002 --schedule \"DB on call\" > oncall.py\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     command.add_argument("--schedule", action="append", default=[], metavar="ID|NAME",
                          help="a schedule to export, by id or exact name; repeatable")
     command.add_argument("--team", action="append", default=[], metavar="ID|NAME",
@@ -282,7 +293,7 @@ def _add_emulator(commands: Any) -> None:
                "  flashcat-pulumi emulator --rate-limit off --latency 10ms-50ms "
                "--faults 500=0.05,drop_after=0.02,seed=7\n"
                "  flashcat-pulumi emulator --key readonly=schedules:read\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     command.add_argument("--port", type=_port, default=8900,
                          help="port to listen on; 0 picks a free one (default: 8900)")
