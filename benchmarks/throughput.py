@@ -44,16 +44,22 @@ Figures per phase (all processes together):
   and 4 s). The overheads before the first request and after the last are the phase's, not the
   limiter's, and show in ``wall s``. A ratio above 1 means the emulator admitted more than the
   account-wide limit allows (as when it counted per path rather than per key). Goal (one process,
-  phases up, refresh, update and destroy): ratio ≥ 0.95 with no 429 at all; with several processes:
-  aggregate ratio ≥ 0.8.
+  phases up, refresh, update and destroy): ratio ≥ 0.95 with no 429 at all. With several processes
+  the goal is the whole run's (below): a phase of 4 s at the limit is over before processes that
+  cannot see each other have settled their shares, and it is the deployment that should finish.
 * ``idle s``: the longest stretch of the phase in which the emulator admitted no request (a
   client holding back after a 429, or waiting for the per-minute window).
 * ``429 recv``: 429 answers in the phase (the emulator's limiter and injected ones);
-  ``429 share``: 429 answers ÷ all requests of the phase (goal with several processes ≤ 10 %);
+  ``429 share``: 429 answers ÷ all requests of the phase;
   ``429 surf``: operations that failed with ``RateLimited`` (the client gave up on 429s; goal 0).
 * ``state``: whether the emulator's state equals the declaration after the phase (tests/load.py
   ``compare``: every declared team and schedule exactly once, as declared, nothing else; nothing
   at all after destroy).
+
+Whole run: the requests and the 429s among them (goal with several processes: at most 10 % of all
+requests), and the aggregate ratio, the phases' ``limit s`` summed ÷ their ``sent s`` summed over
+up, refresh, update and destroy: how close to the account's limit the processes together went
+through the whole deployment (goal with several processes: ≥ 0.8).
 
 Calls per operation: for each phase and resource type, the admitted requests of that type's paths
 (``/team/*`` or ``/schedule/*``) ÷ the operations of that type, and per path. Goals: create ≤ 3,
@@ -328,10 +334,9 @@ def phase_table(results: list[Figures], processes: int) -> tuple[str, list[bool]
             if processes == 1:
                 ok_ratio = f.ratio >= RATIO_GOAL and f.refused == 0
                 goal = f"≥{RATIO_GOAL:g} & no 429: {mark(ok_ratio)}"
+                verdicts.append(ok_ratio)
             else:
-                ok_ratio = f.ratio >= RATIO_GOAL_MANY and f.share <= SHARE_GOAL
-                goal = f"≥{RATIO_GOAL_MANY:g}, 429 ≤{SHARE_GOAL:.0%}: {mark(ok_ratio)}"
-            verdicts.append(ok_ratio)
+                goal = "the whole run's"
         else:
             goal = "-"
         verdicts += [ok_failed, ok_state, f.surfaced == 0]
@@ -419,9 +424,16 @@ def main_run(args: argparse.Namespace, limit: RateLimit, preview_limit: RateLimi
           f"(goal ≤{args.processes}: {mark(once[1])}), /member/info {shared['/member/info']}")
     total = len(log)
     refused = sum(1 for r in log if r.status == 429)
-    print(f"whole run: {total} requests, {refused} answered 429 ({refused / max(total, 1):.1%}), "
-          f"{sum(1 for r in log if refused_by_limiter(r))} of them by the rate limiter")
-    verdicts = phase_verdicts + call_verdicts + once
+    saturating = [f for f in results if f.phase.name in SATURATING]
+    needed, sent = sum(f.needed for f in saturating), sum(f.sent for f in saturating)
+    aggregate = needed / sent if sent else 1.0
+    whole = [aggregate >= RATIO_GOAL_MANY, refused <= SHARE_GOAL * total] if args.processes > 1 else []
+    goals = (f" (goal ≤{SHARE_GOAL:.0%}: {mark(whole[1])})", f" (goal ≥{RATIO_GOAL_MANY:g}: {mark(whole[0])})"
+             ) if whole else ("", "")
+    print(f"whole run: {total} requests, {refused} answered 429 ({refused / max(total, 1):.1%}){goals[0]}, "
+          f"{sum(1 for r in log if refused_by_limiter(r))} of them by the rate limiter; aggregate ratio "
+          f"{needed:.2f} limit s / {sent:.2f} sent s = {aggregate:.3f}{goals[1]}")
+    verdicts = phase_verdicts + call_verdicts + once + whole
     return all(verdicts)
 
 

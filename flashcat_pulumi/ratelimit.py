@@ -12,20 +12,27 @@ or earlier than they left still fit the server's count; the emulator calls
 
 The account's limit is shared by everything using its key: two stacks deploying at once, a CI
 matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
-shares a link, with two rules:
+shares a link (additive increase, multiplicative decrease):
 
 * Congestion is a 429 right after another 429 (:meth:`RateLimiter.back_off`). A lone 429 is only
   retried after its ``Retry-After``, so that sporadic ones cost one request a wait, not the whole
   process.
-* Congestion paces the process: from then on it sends at most :data:`DECREASE` times the rate at
-  which its requests were getting through just before (measured over :data:`RATE_SPAN` seconds, as
-  TCP Westwood measures its bandwidth: with others on the key that is about this process's share,
-  where halving a nominal share would take several cuts and many 429s to get there), once per
-  congestion (429s to requests sent before the cut can have shown are the same congestion). The
-  pace grows by :data:`GROWTH` a second and ends once it reaches the limit's peak rate. The pace
-  spaces requests evenly and never shrinks a window retroactively: a process that has just sent a
-  burst goes on at the new pace at once instead of waiting for its own burst to leave a one-minute
-  window.
+* Congestion paces the process, once per congestion (429s to requests sent before the cut can have
+  shown are the same congestion), to :data:`DECREASE` times its share of the account's rate: the
+  first time, its part of the one-second window that just filled (what it got while the others
+  took the rest, however far apart the processes started); afterwards, the rate at which its
+  requests were getting through (measured over :data:`RATE_SPAN` seconds, as TCP Westwood measures
+  its bandwidth). The pace spaces requests evenly and never shrinks a window retroactively: a
+  process that has just sent a burst goes on at the new pace at once instead of waiting for its
+  own burst to leave a one-minute window.
+* The pace grows back additively, by :data:`GROWTH` times the limit's peak rate for every second
+  spent sending, and ends once it reaches the peak. Additive growth makes the shares converge:
+  every process gains the same, and a cut takes more from the larger (with growth in proportion to
+  the pace, a process that started with a small share would keep it, and the deployment would wait
+  for it). Growth lasts only while the process keeps sending (TCP's congestion window validation,
+  RFC 7661): after an idle gap it starts again from its last cut, so that processes coming back
+  together after a pause of the deployment start from the shares they were cut to, not from what
+  the last of them grew to while running alone.
 * When a congestion's ``Retry-After`` is longer than the shortest window (the one-minute budget ran
   out), nothing gets through before then, and every thread of the process is held until then.
 
@@ -52,6 +59,7 @@ __all__ = [
     "MIN_PACE",
     "PREVIEW_LIMIT",
     "RATE_SPAN",
+    "SENDING_GAP",
     "RateLimit",
     "RateLimiter",
     "Window",
@@ -112,12 +120,16 @@ DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
 """``POST /schedule/preview``, per account (docs/flashduty-api.md §5)."""
 
-DECREASE = 0.8
-"""After congestion, the fraction of the rate that was getting through a process goes on at."""
+DECREASE = 0.5
+"""After congestion, the fraction of its share of the rate a process goes on at."""
 
-GROWTH = 0.03
-"""How fast the pace grows back without congestion: by this fraction of itself every second (from
-0.8 back to the rate it was cut from in about 8 s)."""
+GROWTH = 0.0125
+"""How fast the pace grows back without congestion: by this fraction of the limit's peak rate for
+every second spent sending (0.625 requests/s more each second under 50/s)."""
+
+SENDING_GAP = 1.0
+"""A gap between two requests of up to this many seconds (or two paced intervals, if longer) is time
+spent sending; after a longer one, idle, the pace starts again from its last cut."""
 
 MIN_PACE = 0.01
 """The slowest pace, as a fraction of the limit's peak rate (0.5 requests a second of 50/s)."""
@@ -151,14 +163,14 @@ class RateLimiter:
         self._started: float | None = None  # the first admission: the rate is measured from there at most
         self._cut_rate = math.inf  # the pace set at the last cut, growing back from self._cut_at
         self._cut_at = -math.inf
+        self._sending = 0.0  # seconds spent sending since the last cut or idle gap: what the pace grows by
         self._paused_from = self._paused_until = -math.inf
         self._previous_429 = False  # whether the last answer was a 429: two in a row are congestion
         self._delivered: deque[float] = deque(maxlen=self._log.maxlen)  # when answers other than 429 came
 
-    def pace(self, now: float | None = None) -> float | None:
+    def pace(self) -> float | None:
         """The requests per second this limiter paces itself to now; ``None`` when not paced."""
-        now = self._clock() if now is None else now
-        rate = self._cut_rate * (1 + GROWTH) ** max(now - self._cut_at, 0.0)
+        rate = self._cut_rate + GROWTH * self._peak * self._sending
         return None if rate >= self._peak else rate
 
     def _earliest(self, now: float) -> float:
@@ -167,7 +179,7 @@ class RateLimiter:
         for window in self.limit.windows:
             if len(self._log) >= window.limit:
                 earliest = max(earliest, self._log[-window.limit] + window.seconds + self.margin)
-        rate = self.pace(now)
+        rate = self.pace()
         if rate is not None and self._log:
             earliest = max(earliest, self._log[-1] + 1 / rate)
         return earliest
@@ -175,6 +187,10 @@ class RateLimiter:
     def _admit(self, at: float) -> None:
         if self._started is None:
             self._started = at
+        rate = self.pace()
+        if rate is not None and self._log:
+            gap = max(at - self._log[-1], 0.0)
+            self._sending = self._sending + gap if gap <= max(SENDING_GAP, 2 / rate) else 0.0
         self._log.append(at)
 
     def try_acquire(self) -> float:
@@ -229,11 +245,13 @@ class RateLimiter:
             # through is measured over RATE_SPAN. (Cutting again sooner compounds: each cut would
             # measure the one before it, and the process would end far below its share.)
             if self.adaptive and sent_at > self._cut_at + self._shortest + RATE_SPAN:
-                delivered = self._delivered_rate(now)
-                paced = self.pace(now)
+                paced = self.pace()
+                # Not paced: its part of the window that just filled; paced: Westwood.
+                delivered = self._delivered_rate(now) if paced is not None else self._window_share(now)
                 base = delivered if paced is None else min(delivered, paced)
                 self._cut_rate = max(MIN_PACE * self._peak, base * DECREASE)
                 self._cut_at = now
+                self._sending = 0.0
                 log.warning("rate limit %s: two 429s in a row, so other users of the app key share it; "
                             "pacing to %.1f requests/s (%.1f/s were getting through)", self.limit,
                             self._cut_rate, delivered)
@@ -241,6 +259,10 @@ class RateLimiter:
             if pause > self._shortest:  # a longer window's budget ran out: nothing gets through before then
                 self._paused_from = now
                 self._paused_until = max(self._paused_until, now + pause)
+
+    def _window_share(self, at: float) -> float:
+        """This process's answers within the shortest window up to ``at``, per second."""
+        return sum(1 for answered in self._delivered if at - self._shortest <= answered <= at) / self._shortest
 
     def _delivered_rate(self, at: float) -> float:
         """Answers other than 429 per second over the :data:`RATE_SPAN` seconds up to ``at`` (less if

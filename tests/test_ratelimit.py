@@ -14,6 +14,7 @@ from flashcat_pulumi.ratelimit import (
     GROWTH,
     MIN_PACE,
     PREVIEW_LIMIT,
+    SENDING_GAP,
     RateLimit,
     RateLimiter,
     Window,
@@ -192,33 +193,81 @@ def test_a_short_congestion_holds_nothing_and_a_long_one_holds_everything():
     assert limiter.try_acquire() == pytest.approx(20.0)
 
 
-def test_congestion_paces_the_process_below_the_rate_getting_through():
+def test_congestion_paces_the_process_below_its_share():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
     send(limiter, clock, 40, 0.1)  # 10 requests/s go through, a fifth of what the limit allows
     sent = clock.now - 0.1
     congest(limiter, 1.0, sent_at=sent)
-    # Westwood, not a halved share: 0.8 × the 10/s getting through, where half of 50/s would change nothing.
-    assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.06)
+    # The first time: its part of the one-second window that filled (9 or 10 at its edges), not half
+    # of a nominal 50/s.
+    assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.12)
     paced = limiter.pace()
     # 429s to requests sent before the cut could show (within a window, and the span the rate is
     # measured over) are the same congestion: no further cut.
     for _ in range(3):
         clock.now += 1.0
         congest(limiter, 1.0, sent_at=clock.now)
-    assert limiter.pace() == pytest.approx(paced * (1 + GROWTH) ** 3)
-    clock.now += 10
-    assert limiter.pace() == pytest.approx(paced * (1 + GROWTH) ** 13)
+    assert limiter.pace() == paced  # and idle seconds earn no growth
+    sending_for(limiter, clock, 10.0)
+    assert limiter.pace() == pytest.approx(paced + GROWTH * 50 * 10, rel=0.02)  # additive, while sending
+    clock.now += 1.0
     send(limiter, clock, 10, 0.25, through=0.5)  # 4 requests/s sent, half of them getting through
     congest(limiter, 1.0, sent_at=clock.now)
+    # Paced: Westwood, the rate getting through over RATE_SPAN (2/s).
     assert limiter.pace() == pytest.approx(2 * DECREASE, rel=0.1)
-    clock.now += 200
-    assert limiter.pace() is None  # grown back to the peak rate: no pacing any more
+    sending_for(limiter, clock, 100.0)
+    assert limiter.pace() is None  # grown back to the peak rate while sending: no pacing any more
     for _ in range(100):
         limiter.acquire()
         congest(limiter, 1.0, sent_at=clock.now)
         clock.now += 5
     assert limiter.pace() == pytest.approx(MIN_PACE * 50, rel=0.3)
+
+
+def sending_for(limiter: RateLimiter, clock: FakeClock, seconds: float) -> None:
+    """Requests as fast as the limiter admits them, for ``seconds``, every one answered."""
+    until = clock.now + seconds
+    while clock.now < until:
+        limiter.acquire()
+        limiter.answered()
+
+
+def test_growth_is_additive_so_that_shares_converge():
+    """Two processes cut to different shares gain the same while sending: the gap between them
+    shrinks relative to their paces, and the next cut takes more from the larger."""
+    paces = []
+    for share in (2, 20):
+        clock = FakeClock()
+        limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
+        send(limiter, clock, share, 1 / share)
+        congest(limiter, 1.0, sent_at=clock.now)
+        sending_for(limiter, clock, 8.0)
+        paces.append(limiter.pace())
+    low, high = paces
+    assert high - low == pytest.approx((20 - 2) * DECREASE, rel=0.05)
+    assert high / low < 20 / 2
+
+
+def test_only_time_spent_sending_grows_the_pace():
+    """After an idle gap the pace starts again from its last cut: processes coming back together after
+    a pause of the deployment start from their shares, not from what one grew to while alone."""
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
+    send(limiter, clock, 10, 0.1)
+    congest(limiter, 1.0, sent_at=clock.now)
+    cut = limiter.pace()
+    sending_for(limiter, clock, 5.0)
+    assert limiter.pace() == pytest.approx(cut + GROWTH * 50 * 5, rel=0.02)
+    # Sending slower than the pace (a process with little to do) still counts, gap by gap.
+    before = limiter.pace()
+    for _ in range(10):
+        clock.now += SENDING_GAP / 2
+        limiter.acquire()
+    assert limiter.pace() == pytest.approx(before + GROWTH * 50 * 10 * SENDING_GAP / 2, rel=0.01)
+    clock.now += 2 * SENDING_GAP  # idle: a phase of the deployment ends, the next one begins
+    limiter.acquire()
+    assert limiter.pace() == pytest.approx(cut)
 
 
 def test_the_rate_getting_through_leaves_out_a_pause():
@@ -228,10 +277,10 @@ def test_the_rate_getting_through_leaves_out_a_pause():
     congest(limiter, 30.0, sent_at=clock.now)  # the minute's budget ran out: held 30 s
     assert limiter.pace() == pytest.approx(20 * DECREASE, rel=0.06)
     clock.now += 30
-    send(limiter, clock, 10, 0.05)  # after the pause, 20/s again for half a second
+    send(limiter, clock, 10, 0.1)  # after the pause, at the pace (10/s) for a second
     congest(limiter, 30.0, sent_at=clock.now)
-    # Over the last 2 s, 10 went through in the half second not paused: 20/s, not 10 ÷ 2 s.
-    assert limiter.pace() == pytest.approx(20 * DECREASE, rel=0.12)
+    # Over the last 2 s, 10 went through in the second not paused: 10/s, not 10 ÷ 2 s.
+    assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.12)
 
 
 def test_the_pace_spaces_requests_and_never_shrinks_a_window_retroactively():
@@ -248,6 +297,6 @@ def test_the_pace_spaces_requests_and_never_shrinks_a_window_retroactively():
     for _ in range(300):
         limiter.acquire()
         admitted.append(clock.now)
-    assert max_in_any_window(admitted[:60], 1.0) <= round(pace * (1 + GROWTH) ** 2) + 1
+    assert max_in_any_window(admitted[:60], 1.0) <= round(pace + GROWTH * 50 * 2) + 1
     assert max_in_any_window(burst + admitted, 60.0) <= 1000  # the account's windows still hold
     assert max_in_any_window(burst + admitted, 1.0) <= 50
