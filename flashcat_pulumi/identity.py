@@ -163,6 +163,12 @@ class Directory:
 
     # --- showing people read from the server -----------------------------------------------------
 
+    def person(self, person_id: int) -> PersonItem | None:
+        """The person ``/person/infos`` returns for this id (asked once per process), or ``None``."""
+        self._look_up([person_id])
+        with self._lock:
+            return self._persons.get(person_id)
+
     def emails(self, person_ids: Iterable[int]) -> dict[int, str]:
         """Emails of the given people (``/person/infos``); people without an email are left out."""
         wanted = list(dict.fromkeys(person_ids))

@@ -149,7 +149,8 @@ def _member(email: str) -> MemberInfo:
             person_id = directory.person_ids([ref])[ref]
     except UnknownPeople:
         raise NoMatch(lookup, "no member of this account has that email") from None
-    [person] = client.get_persons([person_id])
+    person = directory.person(person_id)  # verified just now, so known
+    assert person is not None
     return MemberInfo(person_id=person.person_id, name=person.person_name, email=person.email.lower(),
                       time_zone=person.time_zone)
 
