@@ -14,9 +14,11 @@ The account's limit is shared by everything using its key: two stacks deploying 
 matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
 shares a link (additive increase, multiplicative decrease):
 
-* Congestion is a 429 right after another 429 (:meth:`RateLimiter.back_off`). A lone 429 is only
-  retried after its ``Retry-After``, so that sporadic ones cost one request a wait, not the whole
-  process.
+* Congestion is a 429 with another among the :data:`CONGESTION_SPAN` answers before it
+  (:meth:`RateLimiter.back_off`). A lone 429 is only retried after its ``Retry-After``, so that
+  sporadic ones cost one request a wait, not the whole process. (Two in a row would be a weaker
+  signal: a process sending a tenth of the account's rate into an overloaded one sees 429s
+  scattered among its answers, and would go on overloading it until two happened to meet.)
 * Congestion paces the process, once per congestion (429s to requests sent before the cut can have
   shown are the same congestion), to :data:`DECREASE` times its share of the account's rate: the
   first time, its part of the one-second window that just filled (what it got while the others
@@ -26,7 +28,9 @@ shares a link (additive increase, multiplicative decrease):
   process that has just sent a burst goes on at the new pace at once instead of waiting for its
   own burst to leave a one-minute window.
 * The pace grows back additively, by :data:`GROWTH` times the limit's peak rate for every second
-  spent sending, and ends once it reaches the peak. Additive growth makes the shares converge:
+  spent sending once the cut can have shown (the span within which 429s are the same congestion:
+  until then the processes that cut later are still overloading the account, and growing into
+  that is what makes more 429s), and ends once it reaches the peak. Additive growth makes the shares converge:
   every process gains the same, and a cut takes more from the larger (with growth in proportion to
   the pace, a process that started with a small share would keep it, and the deployment would wait
   for it). Growth lasts only while the process keeps sending (TCP's congestion window validation,
@@ -34,7 +38,9 @@ shares a link (additive increase, multiplicative decrease):
   together after a pause of the deployment start from the shares they were cut to, not from what
   the last of them grew to while running alone.
 * When a congestion's ``Retry-After`` is longer than the shortest window (the one-minute budget ran
-  out), nothing gets through before then, and every thread of the process is held until then.
+  out), nothing gets through before then, and every thread of the process is held until then. That
+  is not a cut: the window frees at the rate it filled, which says nothing of the process's share,
+  and the pause is not idleness (the pace goes on growing after it).
 
 A process alone never sees a 429 from the limit it paces itself to, so it keeps the whole limit.
 """
@@ -53,6 +59,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CLIENT_MARGIN",
+    "CONGESTION_SPAN",
     "DECREASE",
     "DEFAULT_LIMIT",
     "GROWTH",
@@ -120,6 +127,9 @@ DEFAULT_LIMIT = RateLimit((Window(50, 1.0), Window(1000, 60.0)))
 PREVIEW_LIMIT = RateLimit((Window(10, 1.0), Window(60, 60.0)))
 """``POST /schedule/preview``, per account (docs/flashduty-api.md §5)."""
 
+CONGESTION_SPAN = 3
+"""A 429 is congestion when one of the answers just before it, this many, was a 429 too."""
+
 DECREASE = 0.5
 """After congestion, the fraction of its share of the rate a process goes on at."""
 
@@ -165,7 +175,8 @@ class RateLimiter:
         self._cut_at = -math.inf
         self._sending = 0.0  # seconds spent sending since the last cut or idle gap: what the pace grows by
         self._paused_from = self._paused_until = -math.inf
-        self._previous_429 = False  # whether the last answer was a 429: two in a row are congestion
+        # Whether each of the last answers was a 429: a 429 among them makes the next one congestion.
+        self._recent_429s: deque[bool] = deque(maxlen=CONGESTION_SPAN)
         self._delivered: deque[float] = deque(maxlen=self._log.maxlen)  # when answers other than 429 came
 
     def pace(self) -> float | None:
@@ -189,8 +200,12 @@ class RateLimiter:
             self._started = at
         rate = self.pace()
         if rate is not None and self._log:
-            gap = max(at - self._log[-1], 0.0)
-            self._sending = self._sending + gap if gap <= max(SENDING_GAP, 2 / rate) else 0.0
+            # A pause is not idleness: the gap runs from its end.
+            gap = max(at - max(self._log[-1], min(self._paused_until, at)), 0.0)
+            if gap > max(SENDING_GAP, 2 / rate):
+                self._sending = 0.0
+            elif at > self._cut_at + self._shortest + RATE_SPAN:
+                self._sending += gap
         self._log.append(at)
 
     def try_acquire(self) -> float:
@@ -222,24 +237,32 @@ class RateLimiter:
     def answered(self) -> None:
         """The server answered a request with something other than 429."""
         with self._lock:
-            self._previous_429 = False
+            self._recent_429s.append(False)
             self._delivered.append(self._clock())
 
     def back_off(self, retry_after: float | None, sent_at: float) -> None:
         """The server answered 429 to a request admitted at ``sent_at`` (this limiter's clock).
 
-        A 429 alone only makes its own request wait (the caller does). A 429 right after another (the
+        A 429 alone only makes its own request wait (the caller does). A 429 shortly after another (the
         answers of the requests in flight when the account's budget ran out) is congestion. When its
         ``retry_after`` (1 s when not given) is longer than the shortest window, a longer window's
         budget ran out and nothing gets through before then: every request is held until then (at
-        most the longest window). An adaptive limiter is also paced, once per congestion; within the
-        shortest window the pace alone makes room, as the server's window frees at the rate it filled.
+        most the longest window). Otherwise an adaptive limiter is paced, once per congestion; within
+        the shortest window the pace alone makes room, as the server's window frees at the rate it
+        filled.
         """
         with self._lock:
-            congested, self._previous_429 = self._previous_429, True
+            congested = any(self._recent_429s)
+            self._recent_429s.append(True)
             if not congested:
                 return
             now = self._clock()
+            pause = min(retry_after if retry_after is not None else 1.0, self._longest)
+            if pause > self._shortest:  # a longer window's budget ran out: nothing gets through before then
+                # Held, not cut: that window frees at the rate it filled, which says nothing of the share.
+                self._paused_from = now
+                self._paused_until = max(self._paused_until, now + pause)
+                return
             # The same congestion until the cut can have shown: requests sent within the shortest
             # window after it met a window still holding requests sent before it, and the rate getting
             # through is measured over RATE_SPAN. (Cutting again sooner compounds: each cut would
@@ -252,13 +275,9 @@ class RateLimiter:
                 self._cut_rate = max(MIN_PACE * self._peak, base * DECREASE)
                 self._cut_at = now
                 self._sending = 0.0
-                log.warning("rate limit %s: two 429s in a row, so other users of the app key share it; "
+                log.warning("rate limit %s: 429s one after another, so other users of the app key share it; "
                             "pacing to %.1f requests/s (%.1f/s were getting through)", self.limit,
                             self._cut_rate, delivered)
-            pause = min(retry_after if retry_after is not None else 1.0, self._longest)
-            if pause > self._shortest:  # a longer window's budget ran out: nothing gets through before then
-                self._paused_from = now
-                self._paused_until = max(self._paused_until, now + pause)
 
     def _window_share(self, at: float) -> float:
         """This process's answers within the shortest window up to ``at``, per second."""

@@ -9,11 +9,13 @@ import pytest
 from measure import max_in_any_window
 
 from flashcat_pulumi.ratelimit import (
+    CONGESTION_SPAN,
     DECREASE,
     DEFAULT_LIMIT,
     GROWTH,
     MIN_PACE,
     PREVIEW_LIMIT,
+    RATE_SPAN,
     SENDING_GAP,
     RateLimit,
     RateLimiter,
@@ -127,7 +129,7 @@ def test_shared_limiter_is_per_account_and_limit():
 # --- adaptive: other users of the same key ----------------------------------------------------------
 
 def congest(limiter: RateLimiter, retry_after: float | None, sent_at: float) -> None:
-    """Two 429s in a row: the account's budget ran out."""
+    """429s one after another: the account's budget ran out."""
     limiter.back_off(retry_after, sent_at)
     limiter.back_off(retry_after, sent_at)
 
@@ -137,10 +139,25 @@ def test_a_lone_429_holds_nothing_and_cuts_nothing():
     limiter = RateLimiter(RateLimit.parse("50/s"), adaptive=True, clock=clock, sleep=clock.sleep)
     for _ in range(20):  # sporadic 429s among answers: only their own requests wait (the client does)
         limiter.back_off(1.0, sent_at=clock.now)
-        limiter.answered()
-        clock.now += 0.01
+        for _ in range(CONGESTION_SPAN):
+            limiter.answered()
+            clock.now += 0.01
     assert limiter.try_acquire() == 0.0
     assert limiter.pace() is None
+
+
+def test_429s_scattered_among_answers_are_congestion():
+    """A process sending a small share into an overloaded account sees 429s between its answers, not
+    two in a row: that is congestion too."""
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s"), adaptive=True, clock=clock, sleep=clock.sleep)
+    send(limiter, clock, 10, 0.1)
+    limiter.back_off(1.0, sent_at=clock.now)
+    for _ in range(CONGESTION_SPAN - 1):
+        limiter.answered()
+    assert limiter.pace() is None
+    limiter.back_off(1.0, sent_at=clock.now)
+    assert limiter.pace() is not None
 
 
 def test_congestion_holds_every_request_until_retry_after():
@@ -256,9 +273,12 @@ def test_only_time_spent_sending_grows_the_pace():
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
     send(limiter, clock, 10, 0.1)
     congest(limiter, 1.0, sent_at=clock.now)
-    cut = limiter.pace()
-    sending_for(limiter, clock, 5.0)
-    assert limiter.pace() == pytest.approx(cut + GROWTH * 50 * 5, rel=0.02)
+    cut, cut_at = limiter.pace(), clock.now
+    sending_for(limiter, clock, 1.0 + RATE_SPAN - 0.3)
+    assert limiter.pace() == pytest.approx(cut)  # no growth until the cut can have shown
+    sending_for(limiter, clock, 5.3)
+    grown = clock.now - (cut_at + 1.0 + RATE_SPAN)  # seconds sent since then (about 5)
+    assert limiter.pace() == pytest.approx(cut + GROWTH * 50 * grown, rel=0.02)
     # Sending slower than the pace (a process with little to do) still counts, gap by gap.
     before = limiter.pace()
     for _ in range(10):
@@ -270,15 +290,33 @@ def test_only_time_spent_sending_grows_the_pace():
     assert limiter.pace() == pytest.approx(cut)
 
 
+def test_a_longer_window_running_out_holds_without_cutting_and_is_not_idleness():
+    """The minute's budget ran out: everything waits for Retry-After, but the pace keeps its share (that
+    window frees at the rate it filled) and keeps growing after the pause."""
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
+    send(limiter, clock, 10, 0.1)
+    congest(limiter, 1.0, sent_at=clock.now)
+    sending_for(limiter, clock, 1.0 + RATE_SPAN + 2.0)
+    paced = limiter.pace()
+    congest(limiter, 30.0, sent_at=clock.now)
+    assert limiter.pace() == pytest.approx(paced)
+    assert limiter.acquire() == pytest.approx(30.0, abs=0.5)
+    sending_for(limiter, clock, 2.0)
+    assert limiter.pace() == pytest.approx(paced + GROWTH * 50 * 2, rel=0.05)
+
+
 def test_the_rate_getting_through_leaves_out_a_pause():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
     send(limiter, clock, 20, 0.05)  # 20/s for a second
-    congest(limiter, 30.0, sent_at=clock.now)  # the minute's budget ran out: held 30 s
+    congest(limiter, 1.0, sent_at=clock.now)
     assert limiter.pace() == pytest.approx(20 * DECREASE, rel=0.06)
+    clock.now += 1.0 + RATE_SPAN
+    congest(limiter, 30.0, sent_at=clock.now)  # the minute's budget ran out: held 30 s
     clock.now += 30
     send(limiter, clock, 10, 0.1)  # after the pause, at the pace (10/s) for a second
-    congest(limiter, 30.0, sent_at=clock.now)
+    congest(limiter, 1.0, sent_at=clock.now)
     # Over the last 2 s, 10 went through in the second not paused: 10/s, not 10 ÷ 2 s.
     assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.12)
 

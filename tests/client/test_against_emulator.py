@@ -449,7 +449,9 @@ def test_limiter_keeps_50_per_second_from_8_threads(emu):
     admitted = [r.time for r in emu.requests if r.status == 200]
     refused = [r for r in emu.requests if r.status == 429]
     assert len(admitted) == 160
-    assert max_in_any_window(admitted, 1.0) <= 50
+    # Arrival is stamped before the emulator's limiter sees the request, and this test's emulator shares
+    # the process (and its GIL) with 8 client threads: allow 0.1 s between the two.
+    assert max_in_any_window(admitted, 0.9) <= 50
     # The client sends at most 50 in any 1.1 s (its margin); a request that reaches the server more
     # than the margin late (a loaded machine: this test's emulator shares the process and its GIL)
     # can still meet a full window there, and is retried. Nearly all of them must fit, though.
@@ -527,4 +529,7 @@ def test_threads_share_the_process_wide_limiter(emu):
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(work, range(4)))
-    assert max_in_any_window([r.time for r in emu.requests], 1.0) <= 50
+    # With a limiter each, the 80 requests would go out at once and 30 would be refused.
+    refused = [r for r in emu.requests if r.status == 429]
+    assert len(refused) <= 8, f"{len(refused)} of {len(emu.requests)} requests answered 429"
+    assert max_in_any_window([r.time for r in emu.requests if r.status == 200], 0.9) <= 50
