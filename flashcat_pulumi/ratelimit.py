@@ -14,7 +14,12 @@ The account's limit is shared by everything using its key: two stacks deploying 
 matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
 shares a link (additive increase, multiplicative decrease):
 
-* Congestion is a 429 with another among the :data:`CONGESTION_SPAN` answers before it
+* A 429 while the process's own answered requests fill :data:`OWN_SHARE` of a window is not other
+  users (there is no room left for them): it is the process's own timing, a request that reached
+  the server later than the margin allows. An adaptive limiter widens its margin by
+  :data:`CLIENT_MARGIN`, up to :data:`MAX_MARGIN`: the margin this machine and network need,
+  measured.
+* Otherwise congestion is a 429 with another among the :data:`CONGESTION_SPAN` answers before it
   (:meth:`RateLimiter.back_off`). A lone 429 is only retried after its ``Retry-After``, so that
   sporadic ones cost one request a wait, not the whole process. (Two in a row would be a weaker
   signal: a process sending a tenth of the account's rate into an overloaded one sees 429s
@@ -63,7 +68,9 @@ __all__ = [
     "DECREASE",
     "DEFAULT_LIMIT",
     "GROWTH",
+    "MAX_MARGIN",
     "MIN_PACE",
+    "OWN_SHARE",
     "PREVIEW_LIMIT",
     "RATE_SPAN",
     "SENDING_GAP",
@@ -141,6 +148,11 @@ SENDING_GAP = 1.0
 """A gap between two requests of up to this many seconds (or two paced intervals, if longer) is time
 spent sending; after a longer one, idle, the pace starts again from its last cut."""
 
+OWN_SHARE = 0.8
+"""A 429 while this process's own answered requests fill at least this share of a window (40 of 50
+in the last second, 800 of 1,000 in the last minute) is not congestion: the process is using the
+account's limit itself."""
+
 MIN_PACE = 0.01
 """The slowest pace, as a fraction of the limit's peak rate (0.5 requests a second of 50/s)."""
 
@@ -150,6 +162,10 @@ RATE_SPAN = 2.0
 CLIENT_MARGIN = 0.02
 """Seconds added to every window on the client side: network and scheduling jitter between leaving
 the client and arriving at the server (new connections arrive ~10 ms late, threads wait for the GIL)."""
+
+MAX_MARGIN = 0.1
+"""The widest an adaptive limiter's margin grows (each 429 of its own timing adds :data:`CLIENT_MARGIN`):
+at 50/s, 50 requests in every 1.1 s."""
 
 
 class RateLimiter:
@@ -254,9 +270,14 @@ class RateLimiter:
         with self._lock:
             congested = any(self._recent_429s)
             self._recent_429s.append(True)
+            now = self._clock()
+            own_timing = self.adaptive and self._fills_a_window(now)
+            if own_timing and self.margin < MAX_MARGIN:
+                self.margin = min(self.margin + CLIENT_MARGIN, MAX_MARGIN)
+                log.info("rate limit %s: a request reached the server later than the margin allowed; "
+                         "the margin is now %.0f ms", self.limit, self.margin * 1e3)
             if not congested:
                 return
-            now = self._clock()
             pause = min(retry_after if retry_after is not None else 1.0, self._longest)
             if pause > self._shortest:  # a longer window's budget ran out: nothing gets through before then
                 # Held, not cut: that window frees at the rate it filled, which says nothing of the share.
@@ -267,7 +288,7 @@ class RateLimiter:
             # window after it met a window still holding requests sent before it, and the rate getting
             # through is measured over RATE_SPAN. (Cutting again sooner compounds: each cut would
             # measure the one before it, and the process would end far below its share.)
-            if self.adaptive and sent_at > self._cut_at + self._shortest + RATE_SPAN:
+            if self.adaptive and not own_timing and sent_at > self._cut_at + self._shortest + RATE_SPAN:
                 paced = self.pace()
                 # Not paced: its part of the window that just filled; paced: Westwood.
                 delivered = self._delivered_rate(now) if paced is not None else self._window_share(now)
@@ -278,6 +299,14 @@ class RateLimiter:
                 log.warning("rate limit %s: 429s one after another, so other users of the app key share it; "
                             "pacing to %.1f requests/s (%.1f/s were getting through)", self.limit,
                             self._cut_rate, delivered)
+
+    def _fills_a_window(self, at: float) -> bool:
+        """Whether this process's own answers up to ``at`` fill :data:`OWN_SHARE` of some window."""
+        for window in self.limit.windows:
+            needed = OWN_SHARE * window.limit
+            if len(self._delivered) >= needed and self._delivered[-math.ceil(needed)] >= at - window.seconds:
+                return True
+        return False
 
     def _window_share(self, at: float) -> float:
         """This process's answers within the shortest window up to ``at``, per second."""

@@ -9,10 +9,12 @@ import pytest
 from measure import max_in_any_window
 
 from flashcat_pulumi.ratelimit import (
+    CLIENT_MARGIN,
     CONGESTION_SPAN,
     DECREASE,
     DEFAULT_LIMIT,
     GROWTH,
+    MAX_MARGIN,
     MIN_PACE,
     PREVIEW_LIMIT,
     RATE_SPAN,
@@ -158,6 +160,36 @@ def test_429s_scattered_among_answers_are_congestion():
     assert limiter.pace() is None
     limiter.back_off(1.0, sent_at=clock.now)
     assert limiter.pace() is not None
+
+
+def test_429s_while_the_process_fills_a_window_itself_are_its_own_timing():
+    """Alone at the limit, a process meets 429s when requests reach the server later than its margin
+    allows; they are not other users (its own requests fill the window), so nothing is cut."""
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), margin=CLIENT_MARGIN, adaptive=True, clock=clock,
+                          sleep=clock.sleep)
+    send(limiter, clock, 100, 0.0205)  # the second's window: 48 of 50 answered in the last second
+    congest(limiter, 1.0, sent_at=clock.now)
+    assert limiter.pace() is None
+    # The margin this machine needs, measured: each such 429 widens it, up to MAX_MARGIN.
+    assert limiter.margin == pytest.approx(3 * CLIENT_MARGIN)
+    for _ in range(10):
+        limiter.back_off(1.0, sent_at=clock.now)
+    assert limiter.margin == MAX_MARGIN
+    wait = 1.0 + MAX_MARGIN - 50 * 0.0205  # 1 s and the margin after the 50th request before the next
+    assert limiter.acquire() == pytest.approx(wait, abs=1e-6)
+    congest(limiter, 20.0, sent_at=clock.now)  # its own minute ran out too: held, still not cut
+    assert limiter.try_acquire() == pytest.approx(20.0)
+    assert limiter.pace() is None
+    clock.now += 21.0
+    send(limiter, clock, 850, 0.07)  # the minute's window: 850 in the last minute, 14/s lately
+    congest(limiter, 1.0, sent_at=clock.now)
+    assert limiter.pace() is None
+    send(limiter, clock, 40, 0.2, through=0.5)  # others take the rest: 100 answered in the last 8 s...
+    clock.now += 60
+    send(limiter, clock, 20, 0.1)  # ...and a minute later only 20 in the last 2 s
+    congest(limiter, 1.0, sent_at=clock.now)
+    assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.06)
 
 
 def test_congestion_holds_every_request_until_retry_after():
@@ -325,10 +357,11 @@ def test_the_pace_spaces_requests_and_never_shrinks_a_window_retroactively():
     clock = FakeClock()
     limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), adaptive=True, clock=clock, sleep=clock.sleep)
     burst = [clock.now + k * 0.0201 for k in range(900)]
-    send(limiter, clock, 900, 0.0201)  # a burst at the full 50/s: 900 of the minute's 1000 in 18 s
+    # A burst at the full 50/s, 900 of the minute's 1000 in 18 s, half of it answered (others use the key).
+    send(limiter, clock, 900, 0.0201, through=0.5)
     congest(limiter, 1.0, sent_at=clock.now - 0.0201)
     pace = limiter.pace()
-    assert pace == pytest.approx(50 * DECREASE, rel=0.02)
+    assert pace == pytest.approx(25 * DECREASE, rel=0.04)
     # The next request goes out at the new pace, not once the burst has left the one-minute window.
     assert limiter.acquire() == pytest.approx(1 / pace - 0.0201, rel=0.01)  # after the burst's last request
     admitted = []
