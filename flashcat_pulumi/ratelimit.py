@@ -61,6 +61,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import takewhile
 
 __all__ = [
     "CLIENT_MARGIN",
@@ -194,6 +195,7 @@ class RateLimiter:
         # Whether each of the last answers was a 429: a 429 among them makes the next one congestion.
         self._recent_429s: deque[bool] = deque(maxlen=CONGESTION_SPAN)
         self._delivered: deque[float] = deque(maxlen=self._log.maxlen)  # when answers other than 429 came
+        self._refused: deque[float] = deque(maxlen=self._log.maxlen)  # when 429s came
 
     def pace(self) -> float | None:
         """The requests per second this limiter paces itself to now; ``None`` when not paced."""
@@ -271,6 +273,7 @@ class RateLimiter:
             congested = any(self._recent_429s)
             self._recent_429s.append(True)
             now = self._clock()
+            self._refused.append(now)
             own_timing = self.adaptive and self._fills_a_window(now)
             if own_timing and self.margin < MAX_MARGIN:
                 self.margin = min(self.margin + CLIENT_MARGIN, MAX_MARGIN)
@@ -301,10 +304,12 @@ class RateLimiter:
                             self._cut_rate, delivered)
 
     def _fills_a_window(self, at: float) -> bool:
-        """Whether this process's own answers up to ``at`` fill :data:`OWN_SHARE` of some window."""
+        """Whether this process's own answers up to ``at`` fill :data:`OWN_SHARE` of some window, with
+        429s to few of its requests in it (a process refused often is in a crowd, whatever it got)."""
         for window in self.limit.windows:
-            needed = OWN_SHARE * window.limit
-            if len(self._delivered) >= needed and self._delivered[-math.ceil(needed)] >= at - window.seconds:
+            answered = _count_since(self._delivered, at - window.seconds)
+            refused = _count_since(self._refused, at - window.seconds)
+            if answered >= OWN_SHARE * window.limit and refused < (1 - OWN_SHARE) * window.limit:
                 return True
         return False
 
@@ -320,6 +325,11 @@ class RateLimiter:
         delivered = sum(1 for answered in self._delivered if since <= answered <= at)
         paused = max(0.0, min(at, self._paused_until) - max(since, self._paused_from))
         return delivered / max(at - since - paused, 1 / self._peak)
+
+
+def _count_since(times: deque[float], since: float) -> int:
+    """How many of ``times`` (in order) are at or after ``since``, counted from the newest."""
+    return sum(1 for _ in takewhile(since.__le__, reversed(times)))
 
 
 _SHARED: dict[tuple[str, RateLimit], RateLimiter] = {}

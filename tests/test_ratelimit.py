@@ -173,7 +173,7 @@ def test_429s_while_the_process_fills_a_window_itself_are_its_own_timing():
     assert limiter.pace() is None
     # The margin this machine needs, measured: each such 429 widens it, up to MAX_MARGIN.
     assert limiter.margin == pytest.approx(3 * CLIENT_MARGIN)
-    for _ in range(10):
+    for _ in range(3):
         limiter.back_off(1.0, sent_at=clock.now)
     assert limiter.margin == MAX_MARGIN
     wait = 1.0 + MAX_MARGIN - 50 * 0.0205  # 1 s and the margin after the 50th request before the next
@@ -190,6 +190,18 @@ def test_429s_while_the_process_fills_a_window_itself_are_its_own_timing():
     send(limiter, clock, 20, 0.1)  # ...and a minute later only 20 in the last 2 s
     congest(limiter, 1.0, sent_at=clock.now)
     assert limiter.pace() == pytest.approx(10 * DECREASE, rel=0.06)
+
+
+def test_a_process_refused_often_is_in_a_crowd_whatever_it_got():
+    """The first of several processes starting together got most of the first second; the 429s that
+    follow, many of them, are the others arriving: congestion, whatever share it got."""
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimit.parse("50/s,1000/min"), margin=CLIENT_MARGIN, adaptive=True, clock=clock,
+                          sleep=clock.sleep)
+    send(limiter, clock, 45, 0.0205)
+    for _ in range(10):
+        limiter.back_off(1.0, sent_at=clock.now)
+    assert limiter.pace() == pytest.approx(45 * DECREASE, rel=0.05)
 
 
 def test_congestion_holds_every_request_until_retry_after():
