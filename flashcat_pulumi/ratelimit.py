@@ -14,11 +14,11 @@ The account's limit is shared by everything using its key: two stacks deploying 
 matrix. A client cannot see the others, so its limiter adapts (``adaptive=True``), the way TCP
 shares a link (additive increase, multiplicative decrease):
 
-* A 429 while the process's own answered requests fill :data:`OWN_SHARE` of a window is not other
-  users (there is no room left for them): it is the process's own timing, a request that reached
-  the server later than the margin allows. An adaptive limiter widens its margin by
-  :data:`CLIENT_MARGIN`, up to :data:`MAX_MARGIN`: the margin this machine and network need,
-  measured.
+* A 429 while the process's own answered requests fill :data:`OWN_SHARE` of a window (and few of
+  its requests were refused in it) is not other users, as there is no room left for them: it is the
+  process's own timing, a request that reached the server later than the margin allows. An
+  adaptive limiter widens its margin by :data:`CLIENT_MARGIN`, up to :data:`MAX_MARGIN`: the margin
+  this machine and network need, measured.
 * Otherwise congestion is a 429 with another among the :data:`CONGESTION_SPAN` answers before it
   (:meth:`RateLimiter.back_off`). A lone 429 is only retried after its ``Retry-After``, so that
   sporadic ones cost one request a wait, not the whole process. (Two in a row would be a weaker
@@ -35,10 +35,10 @@ shares a link (additive increase, multiplicative decrease):
 * The pace grows back additively, by :data:`GROWTH` times the limit's peak rate for every second
   spent sending once the cut can have shown (the span within which 429s are the same congestion:
   until then the processes that cut later are still overloading the account, and growing into
-  that is what makes more 429s), and ends once it reaches the peak. Additive growth makes the shares converge:
-  every process gains the same, and a cut takes more from the larger (with growth in proportion to
-  the pace, a process that started with a small share would keep it, and the deployment would wait
-  for it). Growth lasts only while the process keeps sending (TCP's congestion window validation,
+  that is what makes more 429s), and ends once it reaches the peak. Additive growth makes the
+  shares converge: every process gains the same, and a cut takes more from the larger (with growth
+  in proportion to the pace, a process that started with a small share would keep it, and the
+  deployment would wait for it). Growth lasts only while the process keeps sending (TCP's congestion window validation,
   RFC 7661): after an idle gap it starts again from its last cut, so that processes coming back
   together after a pause of the deployment start from the shares they were cut to, not from what
   the last of them grew to while running alone.
@@ -47,7 +47,7 @@ shares a link (additive increase, multiplicative decrease):
   is not a cut: the window frees at the rate it filled, which says nothing of the process's share,
   and the pause is not idleness (the pace goes on growing after it).
 
-A process alone never sees a 429 from the limit it paces itself to, so it keeps the whole limit.
+A process alone meets a 429 only from its own timing, which never cuts it, so it keeps the whole limit.
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ spent sending; after a longer one, idle, the pace starts again from its last cut
 
 OWN_SHARE = 0.8
 """A 429 while this process's own answered requests fill at least this share of a window (40 of 50
-in the last second, 800 of 1,000 in the last minute) is not congestion: the process is using the
-account's limit itself."""
+in the last second, 800 of 1,000 in the last minute), and fewer than the rest of the window's limit
+were refused (10, 200), is not congestion: the process is using the account's limit itself."""
 
 MIN_PACE = 0.01
 """The slowest pace, as a fraction of the limit's peak rate (0.5 requests a second of 50/s)."""
