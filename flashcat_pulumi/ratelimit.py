@@ -38,10 +38,10 @@ shares a link (additive increase, multiplicative decrease):
   that is what makes more 429s), and ends once it reaches the peak. Additive growth makes the
   shares converge: every process gains the same, and a cut takes more from the larger (with growth
   in proportion to the pace, a process that started with a small share would keep it, and the
-  deployment would wait for it). Growth lasts only while the process keeps sending (TCP's congestion window validation,
-  RFC 7661): after an idle gap it starts again from its last cut, so that processes coming back
-  together after a pause of the deployment start from the shares they were cut to, not from what
-  the last of them grew to while running alone.
+  deployment would wait for it). Growth lasts only while the process keeps sending (TCP's
+  congestion window validation, RFC 7661): after an idle gap it starts again from its last cut, so
+  that processes coming back together after a pause of the deployment start from the shares they
+  were cut to, not from what the last of them grew to while running alone.
 * When a congestion's ``Retry-After`` is longer than the shortest window (the one-minute budget ran
   out), nothing gets through before then, and every thread of the process is held until then. That
   is not a cut: the window frees at the rate it filled, which says nothing of the process's share,
@@ -267,7 +267,8 @@ class RateLimiter:
         budget ran out and nothing gets through before then: every request is held until then (at
         most the longest window). Otherwise an adaptive limiter is paced, once per congestion; within
         the shortest window the pace alone makes room, as the server's window frees at the rate it
-        filled.
+        filled. A 429 of the process's own timing (its own requests fill a window) widens the margin
+        and never cuts.
         """
         with self._lock:
             congested = any(self._recent_429s)
@@ -315,7 +316,7 @@ class RateLimiter:
 
     def _window_share(self, at: float) -> float:
         """This process's answers within the shortest window up to ``at``, per second."""
-        return sum(1 for answered in self._delivered if at - self._shortest <= answered <= at) / self._shortest
+        return _count_since(self._delivered, at - self._shortest) / self._shortest
 
     def _delivered_rate(self, at: float) -> float:
         """Answers other than 429 per second over the :data:`RATE_SPAN` seconds up to ``at`` (less if
