@@ -14,9 +14,10 @@ import check_diff
 from flashcat_pulumi.resources.schedule import ScheduleProvider, check_schedule
 
 
-def test_the_timed_check_succeeds():
-    """Without the account's zone (no app key here) the provider refuses a schedule whose layers need
-    it: timing that would time the refusal."""
+def test_the_timed_check_succeeds(monkeypatch):
+    """Without the account's zone (no app key) the provider refuses a schedule whose layers need it:
+    timing that would time the refusal."""
+    monkeypatch.delenv("FLASHDUTY_APP_KEY", raising=False)
     assert ScheduleProvider().check({}, check_diff.PROGRAM).failures
     assert check_diff.Provider().check({}, check_diff.PROGRAM).failures == []
 
