@@ -218,12 +218,20 @@ def parse_each(value: Any, parse: Callable[[Any], Any], what: str, *, alone: boo
     """``parse`` applied to every item of a list, failures (also those of a model ``parse`` validates)
     reported under ``[i]``. With ``alone``, one item given on its own (a string or a number) is a
     list of one, whose failure is reported at the field itself."""
-    if alone and isinstance(value, _ALONE):
-        return [parse(value)]
-    if isinstance(value, tuple):
+    if type(value) is not list:
+        if alone and isinstance(value, _ALONE):
+            return [parse(value)]
+        if not isinstance(value, _SEQUENCE):
+            raise FormError(f"must be a list of {what}, got {show(value)}")
         value = list(value)
-    if not isinstance(value, list):
-        raise FormError(f"must be a list of {what}, got {show(value)}")
+    try:  # the usual case, every item good, without the bookkeeping that places failures
+        return [item if isinstance(item, Unknown) else parse(item) for item in value]
+    except (FormError, ValidationError):
+        return _parse_placing_failures(value, parse, what)  # parsers are pure: parsing again is safe
+
+
+def _parse_placing_failures(value: list[Any], parse: Callable[[Any], Any], what: str) -> list[Any]:
+    """:func:`parse_each` of a list, every item's failure reported under its ``[i]``."""
     parsed: list[Any] = []
     errors: list[InitErrorDetails] = []
     for index, item in enumerate(value):

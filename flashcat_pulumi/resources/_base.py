@@ -72,12 +72,13 @@ def connection(settings: Settings) -> tuple[FlashdutyClient, Directory]:
 def plain(value: Any) -> Any:
     """Inputs as the provider wants them: no ``__provider``, integral floats (Pulumi sends every number
     as a double) back to ints, recursively."""
-    if isinstance(value, dict):
+    kind = type(value)  # exact types first: every preview runs this over every value
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
         return {key: plain(item) if type(item) not in _AS_IS else item
                 for key, item in value.items() if key != "__provider"}
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
         return [plain(item) if type(item) not in _AS_IS else item for item in value]
-    if type(value) is float and value.is_integer():
+    if kind is float and value.is_integer():
         return int(value)
     return value
 

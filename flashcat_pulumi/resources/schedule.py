@@ -511,7 +511,10 @@ def _group(value: Any, info: ValidationInfo) -> dict[str, Any]:
 
 def default_group_name(index: int) -> str:
     """The name a group gets when the program gives none: ``"A"``, ``"B"``, ... by position."""
-    return chr(ord("A") + index) if index < 26 else f"G{index + 1}"
+    return _GROUP_NAMES[index] if index < 26 else f"G{index + 1}"
+
+
+_GROUP_NAMES = tuple(chr(ord("A") + index) for index in range(26))
 
 
 # --- layers ------------------------------------------------------------------------------------
@@ -1142,15 +1145,14 @@ def _account_zone_reader(read: AccountZone | None) -> Callable[[], ZoneInfo | No
 
 def _zone_fields(layer: LayerArgs) -> dict[str, Any] | None:
     """What :func:`shift_layer` moves, or ``None`` when the layer depends on no zone or is not known yet."""
-    fields = {"handoff": layer.handoff_time, "restrict_mode": layer.restrict_mode,
-              "periods": layer.restrict_periods, "day_mask": layer.day_mask}
-    if not is_known(*fields.values(), layer.rotation_duration, layer.rotation_unit):
+    duration, unit, mode, mask = layer.rotation_duration, layer.rotation_unit, layer.restrict_mode, layer.day_mask
+    weekly = (isinstance(duration, int) and duration % WEEK == 0) or unit == "month"
+    # The plain values first: most layers depend on no zone, and then nothing else need be looked at.
+    if not (weekly or mode in (1, 2) or mask is not None) and is_known(duration, unit, mode):
         return None
-    weekly = (isinstance(layer.rotation_duration, int) and layer.rotation_duration % WEEK == 0) or \
-        layer.rotation_unit == "month"
-    if not (weekly or layer.restrict_mode in (1, 2) or layer.day_mask is not None):
-        return None
-    return fields
+    fields = {"handoff": layer.handoff_time, "restrict_mode": mode, "periods": layer.restrict_periods,
+              "day_mask": mask}
+    return fields if is_known(*fields.values(), duration, unit) else None
 
 
 def _settle_zone_offset(model: ScheduleArgs, account_zone: Callable[[], ZoneInfo | None],

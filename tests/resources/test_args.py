@@ -66,6 +66,21 @@ def test_failures_are_unique_and_in_the_order_found():
     assert [f.path for f in failures] == ["schedule_name", "layers[0].groups[0][0]", "layers[0].groups[0][1]"]
 
 
+def test_every_failing_item_of_a_list_is_placed_among_good_ones():
+    # Lists are parsed in one pass while every item is good; a failure anywhere places them all.
+    groups = [["alice@example.com"], ["x"], {"people": ["bob@example.com"]}, {"people": []}, ("carol@example.com", -1)]
+    _, failures = check_schedule({"schedule_name": "s", "layers": [
+        {"layer_start": "2026-12-07", "rotation_duration": "1d", "groups": groups}]}, default_time_zone=TZ)
+    assert [f.path for f in failures] == ["layers[0].groups[1][0]", "layers[0].groups[3].people",
+                                          "layers[0].groups[4][1]"]
+    good = [groups[0], groups[2], ("carol@example.com",)]
+    canonical, failures = check_schedule({"schedule_name": "s", "layers": [
+        {"layer_start": "2026-12-07", "rotation_duration": "1d", "groups": good}]}, default_time_zone=TZ)
+    assert not failures
+    assert [group["members"][0]["person_ids"] for group in canonical["layers"][0]["groups"]] == \
+        [["alice@example.com"], ["bob@example.com"], ["carol@example.com"]]
+
+
 # --- properties over arbitrary input ---------------------------------------------------------------
 
 SCALARS = st.one_of(
