@@ -25,13 +25,17 @@ shares a link (additive increase, multiplicative decrease):
   signal: a process sending a tenth of the account's rate into an overloaded one sees 429s
   scattered among its answers, and would go on overloading it until two happened to meet.)
 * Congestion paces the process, once per congestion (429s to requests sent before the cut can have
-  shown are the same congestion), to :data:`DECREASE` times its share of the account's rate: the
-  first time, its part of the one-second window that just filled (what it got while the others
-  took the rest, however far apart the processes started); afterwards, the rate at which its
-  requests were getting through (measured over :data:`RATE_SPAN` seconds, as TCP Westwood measures
-  its bandwidth). The pace spaces requests evenly and never shrinks a window retroactively: a
-  process that has just sent a burst goes on at the new pace at once instead of waiting for its
-  own burst to leave a one-minute window.
+  shown, within :data:`SETTLE_SPAN` seconds after the shortest window, are the same congestion), to
+  :data:`DECREASE` times its share of the account's rate. The first time, that share is its part of
+  the one-second window that just filled (what it got while the others took the rest), but no less
+  than :data:`FIRST_SHARE` of the limit: a process that started as the window filled got little of
+  it, which says nothing of its share, and starting it near zero would leave it the last to finish.
+  Afterwards the share is its own pace: a cut in proportion to the pace takes more from the larger,
+  so the shares converge (cutting to the rate measured getting through, as TCP Westwood does, cut
+  deepest the processes whose threads were waiting out a ``Retry-After``, and they finished last).
+  The pace spaces requests evenly and never shrinks a window retroactively: a process that has just
+  sent a burst goes on at the new pace at once instead of waiting for its own burst to leave a
+  one-minute window.
 * The pace grows back additively, by :data:`GROWTH` times the limit's peak rate for every second
   spent sending once the cut can have shown (the span within which 429s are the same congestion:
   until then the processes that cut later are still overloading the account, and growing into
@@ -68,13 +72,14 @@ __all__ = [
     "CONGESTION_SPAN",
     "DECREASE",
     "DEFAULT_LIMIT",
+    "FIRST_SHARE",
     "GROWTH",
     "MAX_MARGIN",
     "MIN_PACE",
     "OWN_SHARE",
     "PREVIEW_LIMIT",
-    "RATE_SPAN",
     "SENDING_GAP",
+    "SETTLE_SPAN",
     "RateLimit",
     "RateLimiter",
     "Window",
@@ -157,8 +162,14 @@ were refused (10, 200), is not congestion: the process is using the account's li
 MIN_PACE = 0.01
 """The slowest pace, as a fraction of the limit's peak rate (0.5 requests a second of 50/s)."""
 
-RATE_SPAN = 2.0
-"""Seconds over which the rate of requests getting through is measured when congestion cuts the pace."""
+SETTLE_SPAN = 2.0
+"""Seconds after a cut, beyond the shortest window, before it can have shown: 429s to requests sent
+until then are the same congestion, and the pace does not grow yet."""
+
+FIRST_SHARE = 0.05
+"""The least share of the limit's peak rate a process's first cut starts from (2.5 requests/s of
+50/s, so 1.25/s after :data:`DECREASE`); with more than twenty processes on one key, the cuts that
+follow take them lower."""
 
 CLIENT_MARGIN = 0.02
 """Seconds added to every window on the client side: network and scheduling jitter between leaving
@@ -187,11 +198,10 @@ class RateLimiter:
         self._peak = max(w.limit / w.seconds for w in self.limit.windows)
         self._longest = max(w.seconds for w in self.limit.windows)
         self._shortest = min(w.seconds for w in self.limit.windows)
-        self._started: float | None = None  # the first admission: the rate is measured from there at most
         self._cut_rate = math.inf  # the pace set at the last cut, growing back from self._cut_at
         self._cut_at = -math.inf
         self._sending = 0.0  # seconds spent sending since the last cut or idle gap: what the pace grows by
-        self._paused_from = self._paused_until = -math.inf
+        self._paused_until = -math.inf
         # Whether each of the last answers was a 429: a 429 among them makes the next one congestion.
         self._recent_429s: deque[bool] = deque(maxlen=CONGESTION_SPAN)
         self._delivered: deque[float] = deque(maxlen=self._log.maxlen)  # when answers other than 429 came
@@ -214,15 +224,13 @@ class RateLimiter:
         return earliest
 
     def _admit(self, at: float) -> None:
-        if self._started is None:
-            self._started = at
         rate = self.pace()
         if rate is not None and self._log:
             # A pause is not idleness: the gap runs from its end.
             gap = max(at - max(self._log[-1], min(self._paused_until, at)), 0.0)
             if gap > max(SENDING_GAP, 2 / rate):
                 self._sending = 0.0
-            elif at > self._cut_at + self._shortest + RATE_SPAN:
+            elif at > self._cut_at + self._shortest + SETTLE_SPAN:
                 self._sending += gap
         self._log.append(at)
 
@@ -285,24 +293,20 @@ class RateLimiter:
             pause = min(retry_after if retry_after is not None else 1.0, self._longest)
             if pause > self._shortest:  # a longer window's budget ran out: nothing gets through before then
                 # Held, not cut: that window frees at the rate it filled, which says nothing of the share.
-                self._paused_from = now
                 self._paused_until = max(self._paused_until, now + pause)
                 return
             # The same congestion until the cut can have shown: requests sent within the shortest
-            # window after it met a window still holding requests sent before it, and the rate getting
-            # through is measured over RATE_SPAN. (Cutting again sooner compounds: each cut would
-            # measure the one before it, and the process would end far below its share.)
-            if self.adaptive and not own_timing and sent_at > self._cut_at + self._shortest + RATE_SPAN:
+            # window after it met a window still holding requests sent before it, and the others'
+            # cuts take as long to show. (Cutting again sooner compounds, and the process would end
+            # far below its share.)
+            if self.adaptive and not own_timing and sent_at > self._cut_at + self._shortest + SETTLE_SPAN:
                 paced = self.pace()
-                # Not paced: its part of the window that just filled; paced: Westwood.
-                delivered = self._delivered_rate(now) if paced is not None else self._window_share(now)
-                base = delivered if paced is None else min(delivered, paced)
-                self._cut_rate = max(MIN_PACE * self._peak, base * DECREASE)
+                share = max(self._window_share(now), FIRST_SHARE * self._peak) if paced is None else paced
+                self._cut_rate = max(MIN_PACE * self._peak, share * DECREASE)
                 self._cut_at = now
                 self._sending = 0.0
                 log.warning("rate limit %s: 429s one after another, so other users of the app key share it; "
-                            "pacing to %.1f requests/s (%.1f/s were getting through)", self.limit,
-                            self._cut_rate, delivered)
+                            "pacing to %.1f requests/s (from %.1f/s)", self.limit, self._cut_rate, share)
 
     def _fills_a_window(self, at: float) -> bool:
         """Whether this process's own answers up to ``at`` fill :data:`OWN_SHARE` of some window, with
@@ -317,15 +321,6 @@ class RateLimiter:
     def _window_share(self, at: float) -> float:
         """This process's answers within the shortest window up to ``at``, per second."""
         return _count_since(self._delivered, at - self._shortest) / self._shortest
-
-    def _delivered_rate(self, at: float) -> float:
-        """Answers other than 429 per second over the :data:`RATE_SPAN` seconds up to ``at`` (less if
-        the limiter began later), not counting a pause within them: the share of the account's limit
-        this process was getting while the others took the rest."""
-        since = max(at - RATE_SPAN, self._started if self._started is not None else at)
-        delivered = sum(1 for answered in self._delivered if since <= answered <= at)
-        paused = max(0.0, min(at, self._paused_until) - max(since, self._paused_from))
-        return delivered / max(at - since - paused, 1 / self._peak)
 
 
 def _count_since(times: deque[float], since: float) -> int:
